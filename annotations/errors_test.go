@@ -238,7 +238,7 @@ func TestNotNearMisses(t *testing.T) {
 // Flow: a flow computes; see workflow:start and flowc:step in prose.
 package p
 
-//go:generate go run ./gen
+//go:embed data.txt
 //nolint:all
 
 // Flow: the main one.

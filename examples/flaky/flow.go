@@ -30,7 +30,7 @@ type FlakyFlow struct {
 	StartedAt    int64 // set once by Start: a resumed run keeps the original value
 	Attempts     int   // the attempt Unstable succeeded on
 	Items        []int
-	Square       int
+	Squared      int
 	SquareFailed *rt.Failure
 	Squares      []int
 	Failures     []string
@@ -77,7 +77,7 @@ func (f *FlakyFlow) Square(ctx context.Context, item int) error {
 	if item == 3 {
 		panic("three is not allowed")
 	}
-	f.Square = item * item
+	f.Squared = item * item
 	return nil
 }
 
@@ -91,7 +91,7 @@ func (f *FlakyFlow) Join(ctx context.Context, inputs rt.Inputs[*FlakyFlow]) erro
 			f.Failures = append(f.Failures, in.SquareFailed.Message)
 			continue
 		}
-		f.Squares = append(f.Squares, in.Square)
+		f.Squares = append(f.Squares, in.Squared)
 	}
 	first := inputs.At(0)
 	f.StartedAt, f.Attempts = first.StartedAt, first.Attempts

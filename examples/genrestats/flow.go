@@ -100,7 +100,7 @@ func (f *GenreStatsFlow) Join(ctx context.Context, inputs rt.Inputs[*GenreStatsF
 	f.GenreStats = map[string][]float64{}
 	for _, in := range inputs.All() {
 		if in.ComputeFailed != nil {
-			fmt.Printf("skipping %s: %s\n", in.Genre, in.ComputeFailed.Message)
+			fmt.Printf("skipping a genre: %s\n", in.ComputeFailed.Message)
 			continue
 		}
 		if len(f.GenreStats) < f.MaxGenres {

@@ -1,0 +1,158 @@
+// Package client reads flowc runs back: runs, steps, tasks, their artifacts,
+// logs and lineage, from the same datastore and with the same namespace rules
+// as the flow binary. Typed access to artifacts goes through the generated
+// Load<Flow>(ctx, run) functions; Data reads one artifact without them.
+package client
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// ErrNotFound is wrapped by every error about a run, step, task or artifact
+// that does not exist, so callers can tell "missing" from "broken".
+var ErrNotFound = store.ErrNotFound
+
+// Client reads one datastore root. It is safe for concurrent use.
+type Client struct {
+	root string
+	user string
+	st   *store.Store // nil when the root does not exist: nothing has run yet
+
+	mu        sync.RWMutex
+	namespace string
+}
+
+type config struct {
+	root      string
+	namespace *string
+	user      string
+}
+
+// Option configures New.
+type Option func(*config) error
+
+// FromEnv reads the configuration the flow binary reads:
+// FLOWC_DATASTORE_ROOT, FLOWC_NAMESPACE (set but empty means global) and
+// FLOWC_USER.
+func FromEnv() Option {
+	return func(c *config) error {
+		if v := os.Getenv("FLOWC_DATASTORE_ROOT"); v != "" {
+			c.root = v
+		}
+		if v := os.Getenv("FLOWC_USER"); v != "" {
+			c.user = v
+		}
+		if v, ok := os.LookupEnv("FLOWC_NAMESPACE"); ok {
+			c.namespace = &v
+		}
+		return nil
+	}
+}
+
+// WithRoot reads the datastore at dir instead of the default.
+func WithRoot(dir string) Option {
+	return func(c *config) error {
+		if dir == "" {
+			return errors.New("client.WithRoot: empty directory; pass the datastore root, e.g. \".flowc\"")
+		}
+		c.root = dir
+		return nil
+	}
+}
+
+// WithNamespace starts the client in namespace ns; "" is the global namespace.
+func WithNamespace(namespace string) Option {
+	return func(c *config) error {
+		c.namespace = &namespace
+		return nil
+	}
+}
+
+// New returns a client. Without options it reads .flowc in the working
+// directory (or its nearest parent that has one) in the current user's
+// namespace; options apply in order, so later ones win.
+func New(opts ...Option) (*Client, error) {
+	var cfg config
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.user == "" {
+		cfg.user = ns.User()
+	}
+	if cfg.root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, fmt.Errorf("finding the datastore: %w; set FLOWC_DATASTORE_ROOT or use client.WithRoot", err)
+		}
+		cfg.root = store.DefaultRoot(wd)
+	}
+	c := &Client{root: cfg.root, user: cfg.user}
+	if cfg.namespace != nil {
+		c.namespace = *cfg.namespace
+	} else {
+		c.namespace = ns.DefaultNamespace(cfg.user)
+	}
+	// Reading must not create a datastore as a side effect, so a missing
+	// root is opened only when it exists; lookups then report "no runs".
+	if fi, err := os.Stat(cfg.root); err == nil {
+		if !fi.IsDir() {
+			return nil, fmt.Errorf("datastore root %q is not a directory; point FLOWC_DATASTORE_ROOT at a .flowc directory", cfg.root)
+		}
+		st, err := store.Open(cfg.root)
+		if err != nil {
+			return nil, err
+		}
+		c.st = st
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("datastore root: %w", err)
+	}
+	return c, nil
+}
+
+// Namespace switches the namespace lookups are made in; "" is global. Objects
+// already returned are not affected.
+func (c *Client) Namespace(namespace string) {
+	c.mu.Lock()
+	c.namespace = namespace
+	c.mu.Unlock()
+}
+
+// CurrentNamespace returns the namespace lookups are made in.
+func (c *Client) CurrentNamespace() string {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.namespace
+}
+
+// Root is the datastore root the client reads.
+func (c *Client) Root() string { return c.root }
+
+// User is the user the default namespace was derived from.
+func (c *Client) User() string { return c.user }
+
+// Flow returns a handle on the flow named name; it does not touch storage.
+func (c *Client) Flow(name string) *Flow { return &Flow{c: c, name: name} }
+
+// Flows returns the flows that have runs in the datastore, by name.
+func (c *Client) Flows() ([]*Flow, error) {
+	if c.st == nil {
+		return nil, nil
+	}
+	names, err := c.st.ListFlows()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*Flow, len(names))
+	for i, n := range names {
+		out[i] = c.Flow(n)
+	}
+	return out, nil
+}

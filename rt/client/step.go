@@ -1,0 +1,75 @@
+package client
+
+import (
+	"context"
+	"errors"
+
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// Step is a handle on one step of a run.
+type Step struct {
+	run  *Run
+	name string
+}
+
+// Name is the step's name.
+func (s *Step) Name() string { return s.name }
+
+// Path is "Flow/run/step".
+func (s *Step) Path() string { return s.run.Path() + "/" + s.name }
+
+func (s *Step) String() string { return s.Path() }
+
+// Run is the run the step belongs to.
+func (s *Step) Run() *Run { return s.run }
+
+// Tasks returns the step's tasks sorted by task id (for a foreach body, that
+// is split order when the scheduler minted ids in order).
+func (s *Step) Tasks(ctx context.Context) ([]*Task, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.tasks()
+}
+
+// Task returns the step's only (or first) task. Errors, such as a step the
+// run does not have, are kept in the task and returned by its methods (see
+// Task.Err), so that run.Step("Start").Task(ctx).Stdout(ctx) reads in one line.
+func (s *Step) Task(ctx context.Context) *Task {
+	if err := ctx.Err(); err != nil {
+		return s.brokenTask(err)
+	}
+	tasks, err := s.tasks()
+	if err != nil {
+		return s.brokenTask(err)
+	}
+	return tasks[0]
+}
+
+func (s *Step) brokenTask(err error) *Task {
+	return &Task{c: s.run.c, path: store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name}, err: err}
+}
+
+func (s *Step) tasks() ([]*Task, error) {
+	if err := store.ValidID("step", s.name); err != nil {
+		return nil, err
+	}
+	st := s.run.c.st
+	ids, err := st.ListTasks(s.run.rec.Flow, s.run.rec.ID, s.name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, notFound("%s has no step %q", s.run.what(), s.name)
+	}
+	out := make([]*Task, len(ids))
+	for i, id := range ids {
+		t, err := loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
+		if err != nil {
+			return nil, err
+		}
+		out[i] = t
+	}
+	return out, nil
+}

@@ -1,0 +1,164 @@
+// Package cli is the command line of a generated flow binary: one kong
+// command per file, each with a Run(*Env) error.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// Globals are the options every command takes.
+type Globals struct {
+	Datastore     string `default:"local" placeholder:"local|s3" help:"Where artifacts are stored: local (s3 is not available yet)."`
+	DatastoreRoot string `placeholder:"DIR" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one)."`
+	Metadata      string `default:"local" placeholder:"local" help:"Where run metadata is kept: local."`
+	Namespace     string `placeholder:"NS" help:"Namespace to read runs from (default user:<name>)."`
+	Branch        string `help:"Project branch (//flow:project)."`
+	Production    bool   `help:"Use the production branch of the project (//flow:project)."`
+	Quiet         bool   `help:"Do not echo task output to the console."`
+}
+
+// cli is the command tree.
+type cli struct {
+	Globals
+
+	Run   runCmd   `cmd:"" help:"Run the flow locally."`
+	Step  stepCmd  `cmd:"" hidden:"" help:"Run one task (internal: what every scheduler starts)."`
+	Show  showCmd  `cmd:"" help:"Show the flow's graph with its step docs."`
+	Check checkCmd `cmd:"" help:"Check the flow's graph and configuration."`
+	Dump  dumpCmd  `cmd:"" help:"Show the artifacts of a run, a step or a task."`
+	Logs  logsCmd  `cmd:"" help:"Show the output of a task."`
+	Runs  runsCmd  `cmd:"" help:"List the runs of the flow."`
+}
+
+// Env is what commands run with.
+type Env struct {
+	Ctx    context.Context
+	Def    *rt.FlowDef
+	Name   string // the binary's name, for messages
+	Stdout io.Writer
+	Stderr io.Writer
+	G      *Globals
+}
+
+// exitCode ends Main with a status and no message (the message, if any,
+// was printed already).
+type exitCode int
+
+func (e exitCode) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
+
+// kongExit carries kong's exit requests (after --help) out of Parse.
+type kongExit int
+
+// Main parses args (without the program name) and runs the command. Every
+// error is one line `<bin>: error: ...` and status 1.
+func Main(ctx context.Context, def *rt.FlowDef, args []string, stdout, stderr io.Writer) (code int) {
+	name := filepath.Base(os.Args[0])
+	e := &Env{Ctx: ctx, Def: def, Name: name, Stdout: stdout, Stderr: stderr}
+	fail := func(err error) int {
+		var ec exitCode
+		if errors.As(err, &ec) {
+			return int(ec)
+		}
+		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+		fmt.Fprintf(stderr, "%s: error: %s\n", name, msg)
+		return 1
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			if ke, ok := v.(kongExit); ok {
+				code = int(ke)
+				return
+			}
+			panic(v)
+		}
+	}()
+	var c cli
+	if def.Params != nil {
+		c.Run.Plugins = kong.Plugins{def.Params()}
+	}
+	desc := def.Graph.Doc
+	if desc == "" {
+		desc = "Flow " + def.Graph.Flow + "."
+	}
+	parser, err := kong.New(&c,
+		kong.Name(name),
+		kong.Description(desc),
+		kong.Writers(stdout, stderr),
+		kong.Exit(func(c int) { panic(kongExit(c)) }),
+		kong.DefaultEnvars("FLOWC"),
+		kong.NamedMapper("flowcjson", jsonMapper{}),
+		kong.Bind(e),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+	if err != nil {
+		return fail(fmt.Errorf("building the command line: %w", err))
+	}
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		return fail(err)
+	}
+	e.G = &c.Globals
+	if err := e.G.validate(); err != nil {
+		return fail(err)
+	}
+	if err := kctx.Run(); err != nil {
+		return fail(err)
+	}
+	return 0
+}
+
+func (g *Globals) validate() error {
+	switch g.Datastore {
+	case "local":
+	case "s3":
+		return errors.New("--datastore s3 is not available yet; use --datastore local")
+	default:
+		return fmt.Errorf("--datastore %q is not a datastore; use local", g.Datastore)
+	}
+	if g.Metadata != "local" {
+		return fmt.Errorf("--metadata %q is not available yet; use --metadata local", g.Metadata)
+	}
+	return nil
+}
+
+// OpenStore opens the datastore the globals name.
+func (e *Env) OpenStore() (*store.Store, error) {
+	root := e.G.DatastoreRoot
+	if root == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		root = store.DefaultRoot(wd)
+	}
+	return store.Open(root)
+}
+
+// jsonMapper decodes a parameter of any other type from JSON.
+type jsonMapper struct{}
+
+func (jsonMapper) Decode(ctx *kong.DecodeContext, target reflect.Value) error {
+	var s string
+	if err := ctx.Scan.PopValueInto("value", &s); err != nil {
+		return err
+	}
+	v := reflect.New(target.Type())
+	if err := json.Unmarshal([]byte(s), v.Interface()); err != nil {
+		return fmt.Errorf("%q is not JSON for a %s: %v", s, target.Type(), err)
+	}
+	target.Set(v.Elem())
+	return nil
+}

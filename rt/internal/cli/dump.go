@@ -1,0 +1,219 @@
+package cli
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/artifact"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+type dumpCmd struct {
+	Target   string   `arg:"" placeholder:"RUN[/STEP[/TASK]]" help:"What to dump; a run alone means its End task."`
+	Artifact []string `placeholder:"NAME" help:"Only these artifacts (repeatable)."`
+	JSON     bool     `name:"json" help:"Print the values as JSON: one artifact as its value, several as an object name -> value; several tasks as an array."`
+}
+
+// taskDump is one task's artifacts, read and verified in full before
+// anything is printed, so a corrupt blob never leaves half an output.
+type taskDump struct {
+	path  store.TaskPath
+	names []string
+	arts  []store.Artifact
+	vals  [][]byte
+}
+
+func (c *dumpCmd) Run(e *Env) error {
+	t, err := parseTarget(c.Target, false)
+	if err != nil {
+		return err
+	}
+	st, err := e.OpenStore()
+	if err != nil {
+		return err
+	}
+	if t.step == "" {
+		r, err := e.run(st, t.run)
+		if err != nil {
+			return err
+		}
+		t.step = "End"
+		if ids, _ := st.ListTasks(e.Def.Graph.Flow, t.run, "End"); len(ids) == 0 {
+			return fmt.Errorf("run %s has no End task (it %s); name a step: %s dump %s/STEP", t.run, r.Status, e.Name, t.run)
+		}
+	}
+	paths, err := e.tasks(st, t)
+	if err != nil {
+		return err
+	}
+	aio := artifact.New(st, e.Def)
+	var dumps []*taskDump
+	for _, p := range paths {
+		d, err := c.read(e, st, aio, p)
+		if err != nil {
+			return err
+		}
+		dumps = append(dumps, d)
+	}
+	w := bufio.NewWriter(e.Stdout)
+	defer w.Flush()
+	if c.JSON {
+		return c.writeJSON(w, dumps)
+	}
+	for _, d := range dumps {
+		c.writeText(w, d, len(dumps) > 1)
+	}
+	return nil
+}
+
+func (c *dumpCmd) read(e *Env, st *store.Store, aio *artifact.IO, p store.TaskPath) (*taskDump, error) {
+	tp := p.Run + "/" + p.Step + "/" + p.Task
+	done, err := st.LatestDone(p)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("task %s has not finished", tp)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !done.OK {
+		return nil, fmt.Errorf("task %s failed (attempt %d): %s", tp, done.Attempt, done.Error)
+	}
+	data, err := st.ReadTaskData(p, done.Attempt)
+	if err != nil {
+		return nil, err
+	}
+	d := &taskDump{path: p}
+	if len(c.Artifact) > 0 {
+		for _, n := range c.Artifact {
+			if _, ok := data.Artifacts[n]; !ok {
+				return nil, fmt.Errorf("task %s has no artifact %q; it has %s", tp, n, strings.Join(sortedNames(e.Def, data), ", "))
+			}
+		}
+		d.names = slices.Clone(c.Artifact)
+	} else {
+		d.names = sortedNames(e.Def, data)
+	}
+	for _, n := range d.names {
+		a := data.Artifacts[n]
+		v, err := aio.Read(n, a)
+		if err != nil {
+			return nil, fmt.Errorf("task %s: %w", tp, err)
+		}
+		d.arts = append(d.arts, a)
+		d.vals = append(d.vals, v)
+	}
+	return d, nil
+}
+
+// sortedNames lists a task's artifacts in the flow's field order, unknown
+// ones (from an older version of the flow) after them by name.
+func sortedNames(def *rt.FlowDef, data *store.TaskData) []string {
+	var names []string
+	for _, fd := range def.Fields {
+		if _, ok := data.Artifacts[fd.Name]; ok {
+			names = append(names, fd.Name)
+		}
+	}
+	var extra []string
+	for n := range data.Artifacts {
+		if !slices.Contains(names, n) {
+			extra = append(extra, n)
+		}
+	}
+	sort.Strings(extra)
+	return append(names, extra...)
+}
+
+// jsonValue converts a stored value to JSON: json values are JSON already;
+// a raw string becomes a JSON string, raw bytes a base64 JSON string.
+func jsonValue(a store.Artifact, v []byte) []byte {
+	if a.Encoding == rt.EncodingJSON {
+		return v
+	}
+	var s string
+	if a.Type == "string" {
+		s = string(v)
+	} else {
+		s = base64.StdEncoding.EncodeToString(v)
+	}
+	b, _ := json.Marshal(s)
+	return b
+}
+
+func (c *dumpCmd) writeJSON(w io.Writer, dumps []*taskDump) error {
+	one := func(d *taskDump) []byte {
+		if len(c.Artifact) == 1 {
+			return jsonValue(d.arts[0], d.vals[0])
+		}
+		var b bytes.Buffer
+		b.WriteByte('{')
+		for i, n := range d.names {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			k, _ := json.Marshal(n)
+			b.Write(k)
+			b.WriteByte(':')
+			b.Write(jsonValue(d.arts[i], d.vals[i]))
+		}
+		b.WriteByte('}')
+		return b.Bytes()
+	}
+	if len(dumps) == 1 {
+		w.Write(one(dumps[0]))
+	} else {
+		w.Write([]byte{'['})
+		for i, d := range dumps {
+			if i > 0 {
+				w.Write([]byte{','})
+			}
+			w.Write(one(d))
+		}
+		w.Write([]byte{']'})
+	}
+	_, err := w.Write([]byte{'\n'})
+	return err
+}
+
+// previewLen bounds a value in the text listing; --artifact shows it whole.
+const previewLen = 120
+
+func (c *dumpCmd) writeText(w io.Writer, d *taskDump, header bool) {
+	if header || len(c.Artifact) != 1 {
+		fmt.Fprintf(w, "%s/%s/%s\n", d.path.Run, d.path.Step, d.path.Task)
+	}
+	for i, n := range d.names {
+		a, v := d.arts[i], d.vals[i]
+		if len(c.Artifact) == 1 && !header {
+			w.Write(v) // whole and as is, so it can be redirected to a file
+			if a.Encoding == rt.EncodingJSON || a.Type == "string" && utf8.Valid(v) && !bytes.HasSuffix(v, []byte{'\n'}) {
+				w.Write([]byte{'\n'})
+			}
+			continue
+		}
+		var shown string
+		switch {
+		case a.Encoding == rt.EncodingJSON:
+			shown = string(v)
+		case a.Type == "string" && utf8.Valid(v):
+			b, _ := json.Marshal(string(v))
+			shown = string(b)
+		default:
+			shown = fmt.Sprintf("<%d bytes>", len(v))
+		}
+		if len(shown) > previewLen && len(c.Artifact) == 0 {
+			shown = shown[:previewLen] + "..."
+		}
+		fmt.Fprintf(w, "  %s (%s) = %s\n", n, a.Type, shown)
+	}
+}

@@ -1,0 +1,259 @@
+package resume
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// origin is what the planner read of the origin run.
+type origin struct {
+	g         *rt.Graph
+	flow, run string
+	// tasks holds, per step, the tasks whose latest attempt committed OK.
+	tasks map[string][]*originTask
+	// failed marks steps with a task that did not commit OK: failed,
+	// crashed, or still running.
+	failed map[string]bool
+	params *originTask
+}
+
+type originTask struct {
+	id   string
+	done *store.Done
+	data *store.TaskData
+}
+
+func (t *originTask) index() []int {
+	out := make([]int, len(t.data.ForeachStack))
+	for i, f := range t.data.ForeachStack {
+		out[i] = f.Index
+	}
+	return out
+}
+
+func (t *originTask) clone(flow, run, step string) Clone {
+	return Clone{
+		Step:       step,
+		Origin:     store.TaskPath{Flow: flow, Run: run, Step: step, Task: t.id},
+		Foreach:    slices.Clone(t.data.ForeachStack),
+		NumSplits:  t.done.NumSplits,
+		SwitchCase: t.done.SwitchCase,
+		Parents:    slices.Clone(t.data.Parents),
+	}
+}
+
+// Concurrency bounds. Reads are cheap: a few workers hide file latency.
+// Clone writes wait on fsync (the store syncs data.json and the done
+// marker), which the file system batches across concurrent writers, so
+// cloning gains from many more in flight than there are cores.
+const (
+	readWorkers  = 8
+	cloneWorkers = 32
+)
+
+func readOrigin(g *rt.Graph, st *store.Store, flow, run string) (*origin, error) {
+	o := &origin{g: g, flow: flow, run: run, tasks: map[string][]*originTask{}, failed: map[string]bool{}}
+	steps, err := st.ListSteps(flow, run)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	type job struct {
+		step string
+		t    *originTask
+		err  error
+	}
+	var jobs []*job
+	for _, s := range steps {
+		if g.Step(s) == nil {
+			return nil, graphChanged(run, "step %q is not in the flow any more", s)
+		}
+		ids, err := st.ListTasks(flow, run, s)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			jobs = append(jobs, &job{step: s, t: &originTask{id: id}})
+		}
+	}
+	paramIDs, err := st.ListTasks(flow, run, ParamsStep)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if len(paramIDs) > 0 {
+		jobs = append(jobs, &job{step: ParamsStep, t: &originTask{id: paramIDs[0]}})
+	}
+
+	parallel(len(jobs), readWorkers, func(i int) {
+		j := jobs[i]
+		j.err = readTask(st, store.TaskPath{Flow: flow, Run: run, Step: j.step, Task: j.t.id}, j.t)
+	})
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, j.err
+		}
+		ok := j.t.data != nil
+		if j.step == ParamsStep {
+			if !ok {
+				return nil, fmt.Errorf("cannot resume run %s of flow %q: its parameters were not recorded (task %s/%s did not finish); start a new run", run, flow, ParamsStep, j.t.id)
+			}
+			o.params = j.t
+			continue
+		}
+		if ok {
+			o.tasks[j.step] = append(o.tasks[j.step], j.t)
+		} else {
+			o.failed[j.step] = true
+		}
+	}
+	return o, nil
+}
+
+// readTask fills t.done and, when the task succeeded, t.data. A task with
+// no commit, a failed commit, or no data index is left with nil data: it
+// did not complete and its step reruns.
+func readTask(st *store.Store, p store.TaskPath, t *originTask) error {
+	d, err := st.LatestDone(p)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t.done = d
+	if !d.OK {
+		return nil
+	}
+	data, err := st.ReadTaskData(p, d.Attempt)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	t.data = data
+	return nil
+}
+
+// parallel runs fn(0..n-1) on up to workers goroutines.
+func parallel(n, workers int, fn func(i int)) {
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(n, workers) {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+func graphChanged(run, format string, args ...any) error {
+	return fmt.Errorf("cannot resume run %s: %s (the graph changed); start a new run", run, fmt.Sprintf(format, args...))
+}
+
+// checkShape verifies that what the origin run's tasks recorded about the
+// graph (which steps fed them, foreach splits, switch choices, enclosing
+// foreaches) still holds in the current graph: cloned outputs are only
+// meaningful if the steps around them are wired as they were.
+func (o *origin) checkShape() error {
+	for _, gs := range o.g.Steps {
+		for _, t := range o.tasks[gs.Name] {
+			for _, parent := range t.data.Parents {
+				ps := parentStep(parent)
+				if ps == "" || strings.HasPrefix(ps, "_") {
+					continue
+				}
+				if o.g.Step(ps) == nil {
+					return graphChanged(o.run, "step %q is not in the flow any more", ps)
+				}
+				if !slices.Contains(gs.In, ps) {
+					return graphChanged(o.run, "step %q no longer follows %q", gs.Name, ps)
+				}
+			}
+			if t.done.NumSplits > 0 && gs.Kind != rt.KindForeach {
+				return graphChanged(o.run, "step %q was a foreach and is not one any more", gs.Name)
+			}
+			if c := t.done.SwitchCase; c != "" && (gs.Kind != rt.KindSwitch || !slices.Contains(gs.Next, c)) {
+				return graphChanged(o.run, "step %q no longer switches to %q", gs.Name, c)
+			}
+			for _, f := range t.data.ForeachStack {
+				if fs := o.g.Step(f.Step); fs == nil || fs.Kind != rt.KindForeach {
+					return graphChanged(o.run, "step %q ran inside foreach %q, which is not a foreach any more", gs.Name, f.Step)
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// parentStep extracts the step of an input path "run/step/task".
+func parentStep(path string) string {
+	parts := strings.Split(path, "/")
+	if len(parts) != 3 {
+		return ""
+	}
+	return parts[1]
+}
+
+// incomplete returns the steps of the graph that did not finish in the
+// origin run: a task failed or never committed, or fewer tasks succeeded
+// than the steps before it asked for (a scheduler that died mid-foreach).
+func (o *origin) incomplete(order []string) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range order {
+		if o.failed[s] || len(o.tasks[s]) < o.expected(s) {
+			out[s] = true
+		}
+	}
+	return out
+}
+
+// expected is how many tasks of step s the origin run's finished tasks
+// launched.
+func (o *origin) expected(s string) int {
+	gs := o.g.Step(s)
+	if s == "Start" {
+		return 1
+	}
+	if gs.Join {
+		for _, opener := range o.g.Steps {
+			if opener.MatchingJoin == s {
+				return len(o.tasks[opener.Name])
+			}
+		}
+	}
+	n := 0
+	for _, p := range gs.In {
+		gp := o.g.Step(p)
+		if gp == nil {
+			continue
+		}
+		for _, t := range o.tasks[p] {
+			switch gp.Kind {
+			case rt.KindForeach:
+				n += t.done.NumSplits
+			case rt.KindSwitch:
+				if t.done.SwitchCase == s {
+					n++
+				}
+			default:
+				n++
+			}
+		}
+	}
+	return n
+}

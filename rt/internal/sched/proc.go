@@ -1,0 +1,111 @@
+package sched
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"slices"
+	"strconv"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// killGrace is how long a task may outlive its //flow:timeout before the
+// scheduler kills it; the task normally stops itself at the deadline.
+const killGrace = 5 * time.Second
+
+// Proc runs each attempt as `<Bin> step ...`, a child process writing to
+// the scheduler's own stdout and stderr (the child prefixes its lines).
+type Proc struct {
+	Bin   string
+	Env   []string // full environment of the children
+	Store *store.Store
+	Flow  string
+	RunID string
+}
+
+// Execute starts the child, waits for it and reads its commit marker. A
+// child that died without committing (killed, crashed in the runtime) gets
+// a failed marker written for it, so the attempt is never left open.
+func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error) {
+	args := []string{"step", spec.Step,
+		"--run-id", p.RunID, "--task-id", spec.TaskID,
+		"--input-paths", spec.InputPaths,
+		"--retry-count", strconv.Itoa(spec.Attempt)}
+	if spec.SplitIndex >= 0 {
+		args = append(args, "--split-index", strconv.Itoa(spec.SplitIndex))
+	}
+	cmd := exec.Command(p.Bin, args...)
+	cmd.Env = p.Env
+	if len(spec.Env) > 0 {
+		cmd.Env = append(slices.Clip(p.Env), spec.Env...)
+	}
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	started := time.Now()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", p.Bin, err)
+	}
+	var killed atomic.Bool
+	if spec.TimeoutS > 0 {
+		t := time.AfterFunc(time.Duration(spec.TimeoutS)*time.Second+killGrace, func() {
+			killed.Store(true)
+			cmd.Process.Signal(syscall.SIGKILL)
+		})
+		defer t.Stop()
+	}
+	werr := cmd.Wait()
+	path := store.TaskPath{Flow: p.Flow, Run: p.RunID, Step: spec.Step, Task: spec.TaskID}
+	d, err := p.Store.LatestDone(path)
+	if err == nil && d.Attempt == spec.Attempt {
+		return d, nil
+	}
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	why := fmt.Sprintf("the task process exited (%v) without committing", werr)
+	if killed.Load() {
+		why = fmt.Sprintf("step %q timed out after %ds (//flow:timeout) and was killed", spec.Step, spec.TimeoutS)
+	} else if tail := p.stderrTail(path, spec.Attempt); tail != "" {
+		why += ": " + tail
+	}
+	d = &store.Done{Attempt: spec.Attempt, Started: started, Finished: time.Now(), Error: why, Timeout: killed.Load()}
+	if werr == nil && !killed.Load() {
+		// Exited 0 without a marker: a bad invocation, already reported.
+		d.Error = "the task process exited without committing"
+	}
+	if err := p.Store.FinishAttempt(path, d); err != nil {
+		return nil, fmt.Errorf("%s; recording it: %w", why, err)
+	}
+	return d, nil
+}
+
+// stderrTail is the last line of a dead task's stderr log (where the Go
+// runtime writes a fatal error), for the failure message.
+func (p *Proc) stderrTail(path store.TaskPath, attempt int) string {
+	r, err := p.Store.OpenLog(path, attempt, "stderr")
+	if err != nil {
+		return ""
+	}
+	defer r.Close()
+	b, _ := io.ReadAll(io.LimitReader(r, 1<<20))
+	b = bytes.TrimSpace(b)
+	// A runtime crash starts with "fatal error: ..." or "panic: ...";
+	// that first line says more than the goroutine dump after it.
+	for _, prefix := range []string{"fatal error:", "panic:", "runtime:"} {
+		if i := bytes.Index(b, []byte(prefix)); i >= 0 {
+			line, _, _ := bytes.Cut(b[i:], []byte("\n"))
+			return string(line)
+		}
+	}
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		b = b[i+1:]
+	}
+	return string(b)
+}

@@ -1,0 +1,115 @@
+// Package store is flowc's datastore and local metadata: content-addressed
+// blobs, per-attempt artifact indexes, logs, commit markers, and run records.
+//
+// Layout under the root (".flowc/" locally; the same keys under s3://b/p later):
+//
+//	<Flow>/data/<hash[:2]>/<hash>                  blob: zstd of the serialized bytes; hash = sha256 hex of the serialized bytes
+//	<Flow>/<run>/_run.json                         run record (Run), rewritten atomically
+//	<Flow>/<run>/<step>/<task>/<a>.attempt.json    attempt start (pid, time)
+//	<Flow>/<run>/<step>/<task>/<a>.data.json       TaskData: artifact name -> hash, type, size, encoding
+//	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs
+//	<Flow>/<run>/<step>/<task>/<a>.done            Done: the commit marker, written last
+//
+// Files of this package: store.go (Open, DefaultRoot), ids.go (ValidID and
+// keys), blob.go + zstd.go (content-addressed blobs), rundb.go (run records,
+// listings), task.go (attempt files, commit markers, clones), log.go, and
+// backend*.go (the file layer a future S3 datastore will replace).
+//
+// Durability: every file becomes visible atomically (temp file + rename, or
+// link for exclusive creates), so a killed process (kill -9, OOM, timeout)
+// never leaves a half file under a real name and a crashed attempt is never
+// done. Nothing is fsynced: on this class of machine an fsync costs 0.25 ms
+// idle and 3 ms under load, against a 5 ms budget per task, and the
+// guarantee that matters for a local datastore is the one against process
+// crashes. After a power loss the damage is detectable, never silent: a
+// torn done marker reads as "not done" (the task reruns on resume), a torn
+// data.json or run record is reported as damaged, a torn blob fails its
+// hash check.
+package store
+
+import (
+	"errors"
+	"time"
+
+	"github.com/flowc-dev/flowc/rt"
+)
+
+// ErrNotFound is returned (wrapped, with the missing thing named) for unknown runs, steps, tasks, artifacts.
+var ErrNotFound = errors.New("not found")
+
+// ErrCorrupt is returned (wrapped) when a blob's content does not match its hash.
+var ErrCorrupt = errors.New("corrupt blob")
+
+// Store is one datastore root. A Store holds no open files, so many of them
+// (in one process or many) can share a root; every method is safe for
+// concurrent use.
+type Store struct {
+	root string
+	b    backend
+}
+
+// Artifact is one entry of a data.json.
+type Artifact struct {
+	Hash     string `json:"hash"`
+	Type     string `json:"type"`
+	Size     int64  `json:"size"`     // serialized (uncompressed) size
+	Encoding string `json:"encoding"` // rt.EncodingRaw or rt.EncodingJSON
+}
+
+// TaskPath names a task.
+type TaskPath struct{ Flow, Run, Step, Task string }
+
+// ForeachFrame is one enclosing foreach of a task.
+type ForeachFrame struct {
+	Step      string `json:"step"`
+	Index     int    `json:"index"`
+	NumSplits int    `json:"num_splits"`
+}
+
+// TaskData is <attempt>.data.json.
+type TaskData struct {
+	Artifacts    map[string]Artifact `json:"artifacts"`
+	ForeachStack []ForeachFrame      `json:"foreach_stack,omitempty"`
+	// SplitBases holds, per open split (outermost first), the task path
+	// "run/step/task" of the task that opened it; MergeArtifacts compares
+	// against its artifacts to tell which branch changed a field.
+	SplitBases []string `json:"split_bases,omitempty"`
+	Parents    []string `json:"parents,omitempty"` // input paths "run/step/task"
+}
+
+// Attempt is <attempt>.attempt.json, written when an attempt starts.
+type Attempt struct {
+	Attempt int       `json:"attempt"`
+	PID     int       `json:"pid"`
+	Started time.Time `json:"started"`
+}
+
+// Done is the commit marker of an attempt.
+type Done struct {
+	Attempt    int         `json:"attempt"`
+	OK         bool        `json:"ok"`
+	Started    time.Time   `json:"started"`
+	Finished   time.Time   `json:"finished"`
+	Error      string      `json:"error,omitempty"`   // one line, for failed attempts
+	Failure    *rt.Failure `json:"failure,omitempty"` // type/message/stack of a failed attempt
+	Timeout    bool        `json:"timeout,omitempty"`
+	NumSplits  int         `json:"num_splits,omitempty"`  // foreach steps
+	SwitchCase string      `json:"switch_case,omitempty"` // switch steps: the chosen step
+	Origin     string      `json:"origin,omitempty"`      // clones: "run/step/task" it was cloned from
+}
+
+// Run is <Flow>/<run>/_run.json.
+type Run struct {
+	Flow      string            `json:"flow"`
+	ID        string            `json:"id"`
+	User      string            `json:"user"`
+	Namespace string            `json:"namespace"`
+	Tags      []string          `json:"tags,omitempty"`
+	SysTags   []string          `json:"sys_tags,omitempty"`
+	Params    map[string]string `json:"params,omitempty"` // as given, for display
+	Status    string            `json:"status"`           // "running", "succeeded", "failed"
+	Started   time.Time         `json:"started"`
+	Finished  time.Time         `json:"finished,omitzero"`
+	Origin    string            `json:"origin,omitempty"` // resumed runs: the origin run id
+	PID       int               `json:"pid,omitempty"`    // the scheduler process, to tell a dead "running" run
+}

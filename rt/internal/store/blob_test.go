@@ -1,0 +1,259 @@
+package store
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+func randomBytes(n int, seed uint64) []byte {
+	p := make([]byte, n)
+	r := rand.New(rand.NewPCG(seed, seed))
+	for i := range p {
+		p[i] = byte(r.Uint32())
+	}
+	return p
+}
+
+func sha(p []byte) string { s := sha256.Sum256(p); return hex.EncodeToString(s[:]) }
+
+var blobCases = map[string][]byte{
+	"empty":           {},
+	"tiny":            []byte("42"),
+	"at-limit":        randomBytes(smallBlob, 1),
+	"random-3MB":      randomBytes(3<<20+7, 2),
+	"zeros-5MB":       make([]byte, 5<<20), // compresses below smallBlob: the in-memory streaming path
+	"text-2MB":        bytes.Repeat([]byte("the quick brown fox\n"), 100_000),
+	"just-over-limit": randomBytes(smallBlob+1, 3),
+}
+
+func TestBlobRoundTrip(t *testing.T) {
+	s := newStore(t)
+	for name, p := range blobCases {
+		t.Run(name, func(t *testing.T) {
+			h := putBytes(t, s, "F", p)
+			if h != sha(p) {
+				t.Errorf("hash = %s, want sha256 %s", h, sha(p))
+			}
+			if !s.HasBlob("F", h) {
+				t.Error("HasBlob = false after PutBlob")
+			}
+			if _, err := os.Stat(filepath.Join(s.Root(), "F", "data", h[:2], h)); err != nil {
+				t.Errorf("blob not at its content address: %v", err)
+			}
+			got, err := readBlob(s, "F", h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(got, p) {
+				t.Fatalf("read %d bytes, want the %d written", len(got), len(p))
+			}
+			oh, on, err := s.HashOnly(func(w io.Writer) error { _, err := w.Write(p); return err })
+			if err != nil || oh != h || on != int64(len(p)) {
+				t.Errorf("HashOnly = %s, %d, %v; want %s, %d", oh, on, err, h, len(p))
+			}
+			bh, bn, err := s.PutBlobBytes("G", p)
+			if err != nil || bh != h || bn != int64(len(p)) {
+				t.Errorf("PutBlobBytes = %s, %d, %v; want %s, %d", bh, bn, err, h, len(p))
+			}
+			if got, err := readBlob(s, "G", h); err != nil || !bytes.Equal(got, p) {
+				t.Errorf("reading the PutBlobBytes blob: %d bytes, %v", len(got), err)
+			}
+		})
+	}
+	noTempFiles(t, s)
+}
+
+func TestBlobIsZstd(t *testing.T) {
+	s := newStore(t)
+	p := []byte(strings.Repeat("readable outside Go ", 1000))
+	h := putBytes(t, s, "F", p)
+	z, err := os.ReadFile(filepath.Join(s.Root(), "F", "data", h[:2], h))
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, _ := zstd.NewReader(nil)
+	defer d.Close()
+	got, err := d.DecodeAll(z, nil)
+	if err != nil || !bytes.Equal(got, p) {
+		t.Fatalf("blob is not a plain zstd frame of the value: %v", err)
+	}
+	if len(z) >= len(p) {
+		t.Errorf("blob not compressed: %d bytes for %d", len(z), len(p))
+	}
+}
+
+// Many small writes, as a codec makes, give the same blob as one write.
+func TestPutBlobManyWrites(t *testing.T) {
+	s := newStore(t)
+	p := randomBytes(3<<20, 9)
+	h, n, err := s.PutBlob("F", func(w io.Writer) error {
+		for q := p; len(q) > 0; {
+			k := min(len(q), 1000)
+			if _, err := w.Write(q[:k]); err != nil {
+				return err
+			}
+			q = q[k:]
+		}
+		return nil
+	})
+	if err != nil || h != sha(p) || n != int64(len(p)) {
+		t.Fatalf("PutBlob = %s, %d, %v", h, n, err)
+	}
+	got, err := readBlob(s, "F", h)
+	if err != nil || !bytes.Equal(got, p) {
+		t.Fatalf("round trip failed: %v", err)
+	}
+}
+
+func TestBlobDedup(t *testing.T) {
+	s := newStore(t)
+	for _, name := range []string{"tiny", "random-3MB"} {
+		p := blobCases[name]
+		h := putBytes(t, s, "F", p)
+		path := filepath.Join(s.Root(), "F", "data", h[:2], h)
+		before, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		all := files(t, s)
+		if h2 := putBytes(t, s, "F", p); h2 != h {
+			t.Fatalf("%s: second PutBlob hash %s, first %s", name, h2, h)
+		}
+		if _, _, err := s.PutBlobBytes("F", p); err != nil {
+			t.Fatal(err)
+		}
+		after, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !os.SameFile(before, after) {
+			t.Errorf("%s: blob rewritten by a second PutBlob", name)
+		}
+		if got := files(t, s); !slices.Equal(got, all) {
+			t.Errorf("%s: second PutBlob changed the files: %v, was %v", name, got, all)
+		}
+	}
+}
+
+func TestPutBlobEncodeError(t *testing.T) {
+	s := newStore(t)
+	boom := errors.New("boom")
+	for _, n := range []int{10, 3 << 20} {
+		_, _, err := s.PutBlob("F", func(w io.Writer) error {
+			if _, err := w.Write(make([]byte, n)); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) {
+			t.Errorf("%d bytes: PutBlob error = %v, want boom", n, err)
+		}
+	}
+	if fs := files(t, s); len(fs) != 0 {
+		t.Errorf("a failed PutBlob left files: %v", fs)
+	}
+}
+
+func blobPath(s *Store, h string) string { return filepath.Join(s.Root(), "F", "data", h[:2], h) }
+
+func wantCorrupt(t *testing.T, s *Store, h, what string) {
+	t.Helper()
+	_, err := readBlob(s, "F", h)
+	if !errors.Is(err, ErrCorrupt) {
+		t.Fatalf("%s: read error = %v, want ErrCorrupt", what, err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, blobPath(s, h)) || !strings.Contains(msg, "rerun or resume the run that wrote it") {
+		t.Errorf("%s: error %q does not name the blob and the fix", what, msg)
+	}
+}
+
+func TestBlobCorruption(t *testing.T) {
+	for _, name := range []string{"tiny", "text-2MB", "random-3MB", "zeros-5MB"} {
+		p := blobCases[name]
+		t.Run(name, func(t *testing.T) {
+			s := newStore(t)
+			h := putBytes(t, s, "F", p)
+			path := blobPath(s, h)
+			orig, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// A flipped byte anywhere: header, middle, checksum.
+			for _, at := range []int{0, 4, len(orig) / 2, len(orig) - 1} {
+				z := slices.Clone(orig)
+				z[at] ^= 0x40
+				os.WriteFile(path, z, 0o666)
+				wantCorrupt(t, s, h, "flipped byte")
+			}
+			os.WriteFile(path, orig[:len(orig)/2], 0o666)
+			wantCorrupt(t, s, h, "truncated")
+			os.WriteFile(path, nil, 0o666)
+			if len(p) > 0 {
+				wantCorrupt(t, s, h, "empty file")
+			}
+			// A valid zstd stream of other content: only the hash check sees it.
+			other := append(slices.Clone(p), 'x')
+			var buf bytes.Buffer
+			e, _ := zstd.NewWriter(&buf)
+			e.Write(other)
+			e.Close()
+			os.WriteFile(path, buf.Bytes(), 0o666)
+			wantCorrupt(t, s, h, "other content")
+			os.WriteFile(path, orig, 0o666)
+			if got, err := readBlob(s, "F", h); err != nil || !bytes.Equal(got, p) {
+				t.Errorf("restored blob: %v", err)
+			}
+		})
+	}
+}
+
+func TestOpenBlobErrors(t *testing.T) {
+	s := newStore(t)
+	missing := sha([]byte("never stored"))
+	if _, err := s.OpenBlob("F", missing); !errors.Is(err, ErrNotFound) {
+		t.Errorf("missing blob: %v, want ErrNotFound", err)
+	}
+	for _, h := range []string{"", "../../etc/passwd", strings.ToUpper(missing), missing[:63]} {
+		if _, err := s.OpenBlob("F", h); err == nil || errors.Is(err, ErrNotFound) {
+			t.Errorf("OpenBlob(%q) = %v, want an invalid hash error", h, err)
+		}
+		if s.HasBlob("F", h) {
+			t.Errorf("HasBlob(%q) = true", h)
+		}
+	}
+	if _, _, err := s.PutBlob("../x", func(io.Writer) error { return nil }); err == nil {
+		t.Error("PutBlob with flow ../x succeeded")
+	}
+}
+
+// A reader closed early returns its decoder to the pool; the next blob must
+// still read correctly.
+func TestOpenBlobCloseEarly(t *testing.T) {
+	s := newStore(t)
+	a, b := randomBytes(4<<20, 5), randomBytes(4<<20, 6)
+	ha, hb := putBytes(t, s, "F", a), putBytes(t, s, "F", b)
+	for range 3 {
+		r, err := s.OpenBlob("F", ha)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.ReadFull(r, make([]byte, 1000)); err != nil {
+			t.Fatal(err)
+		}
+		r.Close()
+		if got, err := readBlob(s, "F", hb); err != nil || !bytes.Equal(got, b) {
+			t.Fatalf("blob after an early close: %v", err)
+		}
+	}
+}

@@ -1,0 +1,249 @@
+package store
+
+import (
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func writeTask(t testing.TB, s *Store, p TaskPath, attempt int, ok bool) *TaskData {
+	t.Helper()
+	d := &TaskData{Artifacts: map[string]Artifact{
+		"X": {Hash: sha([]byte(p.String())), Type: "int", Size: 2, Encoding: "json"},
+	}, Parents: []string{"1/Start/0"}}
+	now := time.Now().UTC().Truncate(time.Millisecond)
+	if err := s.StartAttempt(p, &Attempt{Attempt: attempt, PID: 1, Started: now}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WriteTaskData(p, attempt, d); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishAttempt(p, &Done{Attempt: attempt, OK: ok, Started: now, Finished: now, NumSplits: 3}); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestTaskLifecycle(t *testing.T) {
+	s := newStore(t)
+	p := TaskPath{"F", "1", "Start", "0"}
+	if _, err := s.LatestDone(p); !errors.Is(err, ErrNotFound) {
+		t.Errorf("LatestDone of a new task = %v, want ErrNotFound", err)
+	}
+	d := writeTask(t, s, p, 0, true)
+	got, err := s.ReadTaskData(p, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(d, got); diff != "" {
+		t.Errorf("ReadTaskData (-want +got):\n%s", diff)
+	}
+	done, err := s.LatestDone(p)
+	if err != nil || done.Attempt != 0 || !done.OK || done.NumSplits != 3 {
+		t.Errorf("LatestDone = %+v, %v", done, err)
+	}
+	if _, err := s.ReadTaskData(p, 1); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ReadTaskData of a missing attempt = %v", err)
+	}
+	want := []string{"0.attempt.json", "0.data.json", "0.done"}
+	if got := files(t, s); !slices.Equal(got, prefixed("F/1/Start/0/", want)) {
+		t.Errorf("task files = %v, want %v", got, want)
+	}
+}
+
+func prefixed(dir string, names []string) []string {
+	var out []string
+	for _, n := range names {
+		out = append(out, dir+n)
+	}
+	return out
+}
+
+// A task killed after WriteTaskData but before FinishAttempt is not done;
+// an earlier committed attempt stays the latest.
+func TestCrashBeforeCommit(t *testing.T) {
+	s := newStore(t)
+	p := TaskPath{"F", "1", "Body", "3"}
+	crash := func(attempt int) {
+		if err := s.StartAttempt(p, &Attempt{Attempt: attempt}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.WriteTaskData(p, attempt, &TaskData{Artifacts: map[string]Artifact{}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	crash(0)
+	if d, err := s.LatestDone(p); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("crashed attempt visible: %+v, %v", d, err)
+	}
+	writeTask(t, s, p, 1, false)
+	writeTask(t, s, p, 2, true)
+	crash(3)
+	// A marker torn by a killed writer exists only under a temp name.
+	os.WriteFile(filepath.Join(s.Root(), "F/1/Body/3", tempPrefix+"123"), []byte(`{"attempt":3,"ok":tr`), 0o666)
+	if d, err := s.LatestDone(p); err != nil || d.Attempt != 2 || !d.OK {
+		t.Fatalf("LatestDone = %+v, %v; want attempt 2", d, err)
+	}
+	// A marker torn by a power loss (no fsync) does not count either.
+	os.WriteFile(filepath.Join(s.Root(), "F/1/Body/3/3.done"), []byte(`{"attempt":3,"ok":tr`), 0o666)
+	os.WriteFile(filepath.Join(s.Root(), "F/1/Body/3/4.done"), nil, 0o666)
+	if d, err := s.LatestDone(p); err != nil || d.Attempt != 2 || !d.OK {
+		t.Fatalf("LatestDone = %+v, %v; want attempt 2", d, err)
+	}
+}
+
+func TestLatestDoneNumeric(t *testing.T) {
+	s := newStore(t)
+	p := TaskPath{"F", "1", "Body", "0"}
+	for _, a := range []int{2, 10, 9} {
+		writeTask(t, s, p, a, a == 10)
+	}
+	if d, err := s.LatestDone(p); err != nil || d.Attempt != 10 || !d.OK {
+		t.Errorf("LatestDone = %+v, %v; want attempt 10", d, err)
+	}
+}
+
+func TestListStepsTasks(t *testing.T) {
+	s := newStore(t)
+	id, err := s.NewRun(&Run{Flow: "F"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if steps, err := s.ListSteps("F", id); err != nil || len(steps) != 0 {
+		t.Errorf("ListSteps of a new run = %v, %v", steps, err)
+	}
+	for _, task := range []string{"10", "2", "1", "0", "x"} {
+		writeTask(t, s, TaskPath{"F", id, "Body", task}, 0, true)
+	}
+	writeTask(t, s, TaskPath{"F", id, "Start", "0"}, 0, true)
+	if steps, err := s.ListSteps("F", id); err != nil || !slices.Equal(steps, []string{"Body", "Start"}) {
+		t.Errorf("ListSteps = %v, %v", steps, err)
+	}
+	if tasks, err := s.ListTasks("F", id, "Body"); err != nil || !slices.Equal(tasks, []string{"0", "1", "2", "10", "x"}) {
+		t.Errorf("ListTasks = %v, %v", tasks, err)
+	}
+	if _, err := s.ListTasks("F", id, "Nope"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("ListTasks of an unknown step = %v", err)
+	}
+}
+
+func TestTaskPathTraversal(t *testing.T) {
+	s := newStore(t)
+	bad := []TaskPath{
+		{"F", "..", "Start", "0"}, {"F", "1", "../..", "0"}, {"F", "1", "Start", "../../../x"},
+		{"../F", "1", "Start", "0"}, {"F", "1", "Start", ""}, {"F", "1/2", "Start", "0"},
+	}
+	for _, p := range bad {
+		errs := []error{
+			s.StartAttempt(p, &Attempt{}),
+			s.WriteTaskData(p, 0, &TaskData{}),
+			s.FinishAttempt(p, &Done{}),
+			s.CloneTask(TaskPath{"F", "1", "Start", "0"}, p),
+			s.CloneTask(p, TaskPath{"F", "1", "Start", "0"}),
+		}
+		_, err := s.ReadTaskData(p, 0)
+		errs = append(errs, err)
+		_, err = s.LatestDone(p)
+		errs = append(errs, err)
+		_, err = s.CreateLog(p, 0, "stdout")
+		errs = append(errs, err)
+		_, err = s.OpenLog(p, 0, "stdout")
+		errs = append(errs, err)
+		for i, err := range errs {
+			if err == nil || errors.Is(err, ErrNotFound) || !strings.Contains(err.Error(), "is not valid") {
+				t.Errorf("%v: call %d error = %v, want an invalid id", p, i, err)
+			}
+		}
+	}
+	p := TaskPath{"F", "1", "Start", "0"}
+	if err := s.WriteTaskData(p, -1, &TaskData{}); err == nil {
+		t.Error("attempt -1 accepted")
+	}
+	if _, err := s.CreateLog(p, 0, "../x"); err == nil {
+		t.Error("log stream ../x accepted")
+	}
+	if fs := files(t, s); len(fs) != 0 {
+		t.Errorf("rejected paths left files: %v", fs)
+	}
+	if es, _ := os.ReadDir(filepath.Dir(s.Root())); len(es) != 1 {
+		t.Errorf("files outside the root: %v", es)
+	}
+}
+
+func TestLogs(t *testing.T) {
+	s := newStore(t)
+	p := TaskPath{"F", "1", "Start", "0"}
+	r, err := s.OpenLog(p, 0, "stdout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(r); err != nil || len(b) != 0 {
+		t.Errorf("missing log = %q, %v; want empty", b, err)
+	}
+	r.Close()
+	for _, line := range []string{"one\n", "two\n"} {
+		w, err := s.CreateLog(p, 0, "stderr")
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(w, line)
+		// Written through, not buffered: visible before Close.
+		if b, _ := os.ReadFile(filepath.Join(s.Root(), "F/1/Start/0/0.stderr")); !strings.HasSuffix(string(b), line) {
+			t.Errorf("log not written through: %q", b)
+		}
+		w.Close()
+	}
+	r, err = s.OpenLog(p, 0, "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if b, _ := io.ReadAll(r); string(b) != "one\ntwo\n" {
+		t.Errorf("log = %q, want both lines appended", b)
+	}
+}
+
+func TestCloneTask(t *testing.T) {
+	s := newStore(t)
+	src := TaskPath{"F", "1", "Body", "4"}
+	writeTask(t, s, src, 0, false)
+	if err := s.CloneTask(src, TaskPath{"F", "2", "Body", "4"}); err == nil {
+		t.Error("cloned a failed task")
+	}
+	writeTask(t, s, src, 1, true)
+	if err := s.FinishAttempt(src, &Done{Attempt: 1, OK: true, NumSplits: 7, SwitchCase: "B",
+		Started: time.Unix(100, 0).UTC(), Finished: time.Unix(200, 0).UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	dst := TaskPath{"F", "2", "Body", "4"}
+	if err := s.CloneTask(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(filepath.Join(s.Root(), "F/1/Body/4/1.data.json"))
+	b, _ := os.ReadFile(filepath.Join(s.Root(), "F/2/Body/4/0.data.json"))
+	if len(a) == 0 || string(a) != string(b) {
+		t.Errorf("clone data.json differs:\n%s\n%s", a, b)
+	}
+	d, err := s.LatestDone(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Done{Attempt: 0, OK: true, NumSplits: 7, SwitchCase: "B", Origin: "1/Body/4",
+		Started: time.Unix(100, 0).UTC(), Finished: time.Unix(200, 0).UTC()}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("clone marker (-want +got):\n%s", diff)
+	}
+	if err := s.CloneTask(src, TaskPath{"G", "2", "Body", "4"}); err == nil {
+		t.Error("cloned across flows")
+	}
+	if err := s.CloneTask(TaskPath{"F", "1", "Body", "5"}, dst); !errors.Is(err, ErrNotFound) {
+		t.Errorf("clone of a missing task = %v", err)
+	}
+}

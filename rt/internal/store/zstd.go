@@ -1,0 +1,69 @@
+package store
+
+import (
+	"sync"
+
+	"github.com/klauspost/compress/zstd"
+)
+
+// Blobs are mostly tiny (an int, a short string) and sometimes huge (a
+// 256 MB []byte). Small ones go through one shared Encoder/Decoder with
+// EncodeAll/DecodeAll, which are safe for concurrent use and allocate
+// nothing per call; big ones stream through pooled Encoders/Decoders
+// (building one costs a few MB of tables, too much per tiny blob).
+
+// smallBlob is the largest serialized size compressed in one piece; larger
+// values stream, so the store never holds more than this much of a value.
+const smallBlob = 1 << 20
+
+var (
+	zOnce sync.Once
+	zEnc  *zstd.Encoder // EncodeAll only
+	zDec  *zstd.Decoder // DecodeAll only
+)
+
+func encoderOptions() []zstd.EOption {
+	return []zstd.EOption{
+		zstd.WithEncoderLevel(zstd.SpeedFastest),
+		zstd.WithEncoderConcurrency(2),
+		// An empty value still gets a frame, so `zstd -d` reads every blob.
+		zstd.WithZeroFrames(true),
+	}
+}
+
+func shared() (*zstd.Encoder, *zstd.Decoder) {
+	zOnce.Do(func() {
+		var err error
+		if zEnc, err = zstd.NewWriter(nil, encoderOptions()...); err != nil {
+			panic(err) // only bad options fail, and ours are constant
+		}
+		// The cap turns a damaged frame header claiming a huge size into
+		// an error instead of a huge allocation.
+		if zDec, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(2), zstd.WithDecoderMaxMemory(2*smallBlob)); err != nil {
+			panic(err)
+		}
+	})
+	return zEnc, zDec
+}
+
+// Streaming coders. A pooled coder is always idle (Close or Reset(nil)
+// has stopped its goroutines), so dropping one from the pool leaks nothing.
+var (
+	encPool = sync.Pool{New: func() any {
+		e, err := zstd.NewWriter(nil, encoderOptions()...)
+		if err != nil {
+			panic(err)
+		}
+		return e
+	}}
+	decPool = sync.Pool{New: func() any {
+		d, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(2))
+		if err != nil {
+			panic(err)
+		}
+		return d
+	}}
+)
+
+// bufPool holds the in-memory prefix of values being stored.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 64<<10); return &b }}

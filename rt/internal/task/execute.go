@@ -1,0 +1,212 @@
+package task
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// execute runs the attempt after it has started and returns its commit
+// marker (not yet written).
+func (t *task) execute(ctx context.Context) *store.Done {
+	done := &store.Done{Attempt: t.spec.Attempt, Started: t.started}
+	if err := t.loadParents(); err != nil {
+		return failed(done, errFailure(err), false)
+	}
+	stack, bases := t.lineage()
+	p, err := t.prepare()
+	if err != nil {
+		return failed(done, errFailure(err), false)
+	}
+	ctx = rt.WithCurrent(ctx, t.info(stack))
+
+	fail, timedOut := t.callWithDeadline(ctx, p)
+	if fail == nil {
+		fail = t.finishStep(p, done)
+	}
+	if fail != nil {
+		if t.step.Catch == "" || !t.lastAttempt() {
+			return failed(done, fail, timedOut)
+		}
+		// The last attempt of a step with //flow:catch: record the
+		// failure in the catch field of the step's inputs and go on.
+		if p, err = t.prepare(); err != nil {
+			return failed(done, errFailure(err), false)
+		}
+		if err := t.setCatch(p, fail); err != nil {
+			return failed(done, errFailure(err), false)
+		}
+		fmt.Fprintf(stderr(), "step %q failed and its failure was caught in %q: %s\n", t.step.Name, t.step.Catch, fail.Message)
+		done.NumSplits, done.SwitchCase = 0, ""
+		if f := t.finishStep(p, done); f != nil {
+			return failed(done, f, false)
+		}
+	}
+	if err := t.persist(p, stack, bases); err != nil {
+		return failed(done, errFailure(err), false)
+	}
+	done.OK = true
+	return done
+}
+
+func failed(done *store.Done, f *rt.Failure, timeout bool) *store.Done {
+	done.OK = false
+	done.Timeout = timeout
+	done.Failure = f
+	done.Error = oneLine(f.Message)
+	return done
+}
+
+func oneLine(s string) string {
+	s, _, _ = strings.Cut(strings.TrimSpace(s), "\n")
+	return s
+}
+
+func errFailure(err error) *rt.Failure {
+	return &rt.Failure{Type: fmt.Sprintf("%T", err), Message: err.Error()}
+}
+
+// callWithDeadline calls the step; with //flow:timeout it stops waiting at
+// the deadline even if the step ignores ctx (the process exits soon after,
+// taking the step's goroutine with it).
+func (t *task) callWithDeadline(ctx context.Context, p *prepared) (*rt.Failure, bool) {
+	if t.step.TimeoutS <= 0 {
+		return t.call(ctx, p), false
+	}
+	limit := time.Duration(t.step.TimeoutS) * time.Second
+	ctx, cancel := context.WithDeadline(ctx, t.started.Add(limit))
+	defer cancel()
+	res := make(chan *rt.Failure, 1)
+	go func() { res <- t.call(ctx, p) }()
+	select {
+	case f := <-res:
+		return f, false
+	case <-ctx.Done():
+		// A step that returned right at the deadline still counts.
+		select {
+		case f := <-res:
+			return f, false
+		default:
+		}
+		return &rt.Failure{
+			Type:    "timeout",
+			Message: fmt.Sprintf("step %q timed out after %s (//flow:timeout)", t.step.Name, limit),
+		}, true
+	}
+}
+
+// call runs the step method; a panic is a failure with its stack.
+func (t *task) call(ctx context.Context, p *prepared) (fail *rt.Failure) {
+	defer func() {
+		if v := recover(); v != nil {
+			msg := fmt.Sprint(v)
+			if err, ok := v.(error); ok {
+				msg = err.Error()
+			}
+			fail = &rt.Failure{
+				Type:    fmt.Sprintf("%T", v),
+				Message: fmt.Sprintf("step %q panicked: %s", t.step.Name, msg),
+				Stack:   string(debug.Stack()),
+			}
+		}
+	}()
+	call := rt.StepCall{SplitIndex: t.spec.SplitIndex}
+	if p.src != nil {
+		call.Inputs = p.src
+	}
+	if err := t.stepDef.Run(ctx, p.f, call); err != nil {
+		var rf *rt.Failure
+		if errors.As(err, &rf) && rf != nil {
+			return rf
+		}
+		return &rt.Failure{Type: fmt.Sprintf("%T", err), Message: fmt.Sprintf("step %q: %s", t.step.Name, err)}
+	}
+	return nil
+}
+
+// finishStep records what the scheduler needs from a successful step: the
+// split count of a foreach, the chosen case of a switch.
+func (t *task) finishStep(p *prepared, done *store.Done) *rt.Failure {
+	switch {
+	case t.step.Switch != nil && t.stepDef.SwitchValue != nil:
+		v := t.stepDef.SwitchValue(p.f)
+		var cases []string
+		for _, c := range t.step.Switch.Cases {
+			if c.Value == v {
+				done.SwitchCase = c.Step
+				return nil
+			}
+			cases = append(cases, c.Value)
+		}
+		return &rt.Failure{Type: "switch", Message: fmt.Sprintf(
+			"step %q: switch field %q is %q, which matches no case; the cases are %s",
+			t.step.Name, t.step.Switch.On, v, strings.Join(cases, ", "))}
+	case t.step.Foreach != "" && t.stepDef.ForeachLen != nil:
+		done.NumSplits = t.stepDef.ForeachLen(p.f)
+	}
+	return nil
+}
+
+func (t *task) setCatch(p *prepared, fail *rt.Failure) error {
+	k := t.io.Field(t.step.Catch)
+	if k < 0 {
+		return fmt.Errorf("catch field %q of step %q is not a persisted field", t.step.Catch, t.step.Name)
+	}
+	js, err := json.Marshal(fail)
+	if err != nil {
+		return err
+	}
+	if err := t.io.SetJSON(p.f, &t.def.Fields[k], js); err != nil {
+		return err
+	}
+	p.encode = append(p.encode, k)
+	return nil
+}
+
+// persist stores the fields the step may have changed and writes the
+// attempt's data.json.
+func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) error {
+	if p.src != nil {
+		for name, a := range p.src.Merged {
+			p.arts[name] = a
+		}
+	}
+	var zero any
+	for _, k := range p.encode {
+		fd := &t.def.Fields[k]
+		if _, ok := p.arts[fd.Name]; !ok && p.src != nil {
+			// A join starts from the zero value: a field it neither set
+			// nor merged is not an artifact of the join (as in Metaflow).
+			if zero == nil {
+				zero = t.def.New()
+			}
+			zh, _, err := t.io.Hash(zero, fd)
+			if err != nil {
+				return err
+			}
+			if h, _, err := t.io.Hash(p.f, fd); err != nil || h == zh {
+				if err != nil {
+					return err
+				}
+				continue
+			}
+		}
+		a, err := t.io.Put(p.f, fd, p.arts[fd.Name].Hash)
+		if err != nil {
+			return err
+		}
+		p.arts[fd.Name] = a
+	}
+	d := &store.TaskData{Artifacts: p.arts, ForeachStack: stack, SplitBases: bases}
+	for _, par := range t.parents {
+		d.Parents = append(d.Parents, par.ref.String())
+	}
+	return t.st.WriteTaskData(t.path, t.spec.Attempt, d)
+}

@@ -1,0 +1,200 @@
+// Package task runs one attempt of one task inside the child process that
+// `<bin> step` starts: load the parents' artifacts, call the step, persist
+// what it changed, and commit the attempt. The scheduler, local or in the
+// cloud, only ever starts processes that run this.
+package task
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/user"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/artifact"
+	"github.com/flowc-dev/flowc/rt/internal/ipath"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// Spec is what `step` was asked to do.
+type Spec struct {
+	Step       string
+	Run        string
+	Task       string
+	InputPaths string
+	SplitIndex int // -1 when not given
+	Attempt    int
+	Quiet      bool
+	Tags       []string
+}
+
+// ErrFailed is returned when the attempt ran and committed as failed; the
+// failure is already in the task's log.
+var ErrFailed = fmt.Errorf("task failed")
+
+// task is one attempt in progress.
+type task struct {
+	def     *rt.FlowDef
+	io      *artifact.IO
+	st      *store.Store
+	spec    Spec
+	step    *rt.Step
+	stepDef *rt.StepDef
+	path    store.TaskPath
+	started time.Time
+
+	parents []parent
+}
+
+type parent struct {
+	ref  ipath.Ref
+	done *store.Done
+	data *store.TaskData
+}
+
+// Run runs the attempt. Bad input (ids, unknown step, input paths) is
+// returned before anything is written. Once the attempt has started, every
+// failure is committed as a failed attempt and reported as ErrFailed.
+func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, sp Spec) error {
+	t := &task{def: def, st: st, spec: sp, io: artifact.New(st, def), started: time.Now()}
+	if err := t.validate(); err != nil {
+		return err
+	}
+	files, err := t.createLogs()
+	if err != nil {
+		return err
+	}
+	tee, err := startLogs(files, sp.Run+"/"+sp.Step+"/"+sp.Task, sp.Quiet)
+	if err != nil {
+		return fmt.Errorf("capturing the task's output: %w", err)
+	}
+	if err := st.StartAttempt(t.path, &store.Attempt{Attempt: sp.Attempt, PID: os.Getpid(), Started: t.started}); err != nil {
+		tee.stop()
+		return err
+	}
+	done := t.execute(ctx)
+	if !done.OK {
+		fmt.Fprintf(os.Stderr, "%s\n", done.Error)
+		if done.Failure != nil && done.Failure.Stack != "" {
+			fmt.Fprintf(os.Stderr, "%s\n", strings.TrimRight(done.Failure.Stack, "\n"))
+		}
+	}
+	// The logs are complete before the commit marker, so a done task's
+	// logs are final.
+	tee.stop()
+	done.Finished = time.Now()
+	if err := st.FinishAttempt(t.path, done); err != nil {
+		return err
+	}
+	if !done.OK {
+		return ErrFailed
+	}
+	return nil
+}
+
+func (t *task) validate() error {
+	sp := t.spec
+	if err := store.ValidID("run id", sp.Run); err != nil {
+		return err
+	}
+	if err := store.ValidID("task id", sp.Task); err != nil {
+		return err
+	}
+	if sp.Attempt < 0 {
+		return fmt.Errorf("--retry-count %d is negative", sp.Attempt)
+	}
+	for i := range t.def.Graph.Steps {
+		if t.def.Graph.Steps[i].Name == sp.Step {
+			t.step = t.def.Graph.Steps[i]
+			t.stepDef = &t.def.Steps[i]
+		}
+	}
+	if t.step == nil {
+		var names []string
+		for _, s := range t.def.Graph.Steps {
+			names = append(names, s.Name)
+		}
+		return fmt.Errorf("flow %s has no step %q; its steps are %s", t.def.Graph.Flow, sp.Step, strings.Join(names, ", "))
+	}
+	refs, err := ipath.Parse(sp.InputPaths)
+	if err != nil {
+		return err
+	}
+	if !t.step.Join && len(refs) != 1 {
+		return fmt.Errorf("step %q takes one input, got %d in --input-paths", sp.Step, len(refs))
+	}
+	if t.step.IsForeachBody && sp.SplitIndex < 0 {
+		return fmt.Errorf("step %q is a foreach body; give --split-index", sp.Step)
+	}
+	for _, r := range refs {
+		t.parents = append(t.parents, parent{ref: r})
+	}
+	t.path = store.TaskPath{Flow: t.def.Graph.Flow, Run: sp.Run, Step: sp.Step, Task: sp.Task}
+	return nil
+}
+
+func (t *task) createLogs() ([2]io.WriteCloser, error) {
+	var files [2]io.WriteCloser
+	for i, stream := range []string{"stdout", "stderr"} {
+		w, err := t.st.CreateLog(t.path, t.spec.Attempt, stream)
+		if err != nil {
+			if i == 1 {
+				files[0].Close()
+			}
+			return files, err
+		}
+		files[i] = w
+	}
+	return files, nil
+}
+
+// lastAttempt reports whether a failure of this attempt is final.
+func (t *task) lastAttempt() bool {
+	times := 0
+	if t.step.Retry != nil {
+		times = t.step.Retry.Times
+	}
+	return t.spec.Attempt >= times
+}
+
+// info is what rt.Current returns inside the step.
+func (t *task) info(stack []store.ForeachFrame) rt.Info {
+	in := rt.Info{
+		Flow: t.def.Graph.Flow, RunID: t.spec.Run, Step: t.spec.Step, TaskID: t.spec.Task,
+		RetryCount: t.spec.Attempt, ForeachIndex: -1, Tags: t.spec.Tags,
+	}
+	for _, fr := range stack {
+		in.ForeachStack = append(in.ForeachStack, fr.Index)
+	}
+	if n := len(stack); n > 0 {
+		in.ForeachIndex = stack[n-1].Index
+	}
+	if r, err := t.st.GetRun(t.def.Graph.Flow, t.spec.Run); err == nil {
+		in.User, in.Namespace = r.User, r.Namespace
+		if in.Tags == nil {
+			in.Tags = slices.Clone(r.Tags)
+		}
+	} else {
+		in.User = UserName()
+		in.Namespace = "user:" + in.User
+	}
+	return in
+}
+
+// UserName is FLOWC_USER, else the OS user.
+func UserName() string {
+	if u := os.Getenv("FLOWC_USER"); u != "" {
+		return u
+	}
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	if u := os.Getenv("USER"); u != "" {
+		return u
+	}
+	return "unknown"
+}
