@@ -48,7 +48,10 @@ func (s *Store) PutBlob(flow string, encode func(w io.Writer) error) (hash strin
 	}
 	hash = hex.EncodeToString(w.h.Sum(nil))
 	if w.p == nil {
-		return hash, w.n, s.putSmall(flow, hash, w.buf)
+		if err := s.putSmall(flow, hash, w.buf); err != nil {
+			return "", 0, err
+		}
+		return hash, w.n, nil
 	}
 	err = w.enc.Close()
 	w.enc.Reset(nil)
@@ -73,7 +76,10 @@ func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, er
 	sum := sha256.Sum256(p)
 	hash = hex.EncodeToString(sum[:])
 	if len(p) <= smallBlob {
-		return hash, int64(len(p)), s.putSmall(flow, hash, p)
+		if err := s.putSmall(flow, hash, p); err != nil {
+			return "", 0, err
+		}
+		return hash, int64(len(p)), nil
 	}
 	key := blobKey(flow, hash)
 	if _, err := s.b.stat(key); err == nil {
