@@ -31,11 +31,11 @@ type Step struct {
 	Kind string // one of the Kind* constants (Start is KindStart only when linear)
 	Pos  string // "file.go:line:col" relative to the package dir, for messages
 
-	Next    []string     // static successors; for foreach: [body]; for switch: distinct case targets in case order
-	Foreach string       // the slice field iterated, when Kind == KindForeach
-	Switch  *SwitchSpec  // when Kind == KindSwitch
-	Join    bool         // the method takes rt.Inputs
-	In      []string     // predecessors (steps whose Next/cases include this one), sorted
+	Next    []string    // static successors; for foreach: [body]; for switch: distinct case targets in case order
+	Foreach string      // the slice field iterated, when Kind == KindForeach
+	Switch  *SwitchSpec // when Kind == KindSwitch
+	Join    bool        // the method takes rt.Inputs
+	In      []string    // predecessors (steps whose Next/cases include this one), sorted
 	// SplitParents is the stack of open splits/foreaches enclosing this step,
 	// outermost first (Metaflow's split_parents).
 	SplitParents []string
