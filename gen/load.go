@@ -87,6 +87,11 @@ func refersToGenerated(msg string) bool {
 	if !ok {
 		return false
 	}
+	// Another package of the pattern calling a library's runner sees
+	// "undefined: lib.RunSquares".
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
 	return strings.HasPrefix(name, "Load") || strings.HasPrefix(name, "Run")
 }
 
