@@ -8,7 +8,12 @@
 //   - FLAKY_SLEEP=1 makes Sleepy hang past its 2 s timeout;
 //   - FLAKY_FAIL_END=1 makes End fail, so the run can be resumed;
 //   - FLAKY_SIDE_EFFECT=path makes Start append a line to path, to count how
-//     often it really ran.
+//     often it really ran;
+//   - FLAKY_HANG=path makes End create path and then hang for a minute (it
+//     has no timeout), so the runner can be killed mid-run and the run
+//     resumed.
+//
+// Try: FLAKY_FAIL_END=1 ./flaky run; ./flaky resume; ./flaky runs.
 package main
 
 //go:generate go run github.com/flowc-dev/flowc/cmd/flowc
@@ -113,6 +118,12 @@ func (f *FlakyFlow) Sleepy(ctx context.Context) error {
 
 //flow:step
 func (f *FlakyFlow) End(ctx context.Context) error {
+	if path := os.Getenv("FLAKY_HANG"); path != "" {
+		if err := os.WriteFile(path, []byte("hanging\n"), 0o644); err != nil {
+			return err
+		}
+		time.Sleep(time.Minute)
+	}
 	if os.Getenv("FLAKY_FAIL_END") == "1" {
 		return errors.New("End failed on purpose (FLAKY_FAIL_END=1)")
 	}

@@ -21,26 +21,28 @@ import (
 
 // Globals are the options every command takes.
 type Globals struct {
-	Datastore     string `default:"local" placeholder:"local|s3" help:"Where artifacts are stored: local (s3 is not available yet)."`
-	DatastoreRoot string `placeholder:"DIR" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one)."`
-	Metadata      string `default:"local" placeholder:"local" help:"Where run metadata is kept: local."`
-	Namespace     string `placeholder:"NS" help:"Namespace to read runs from (default user:<name>)."`
-	Branch        string `help:"Project branch (//flow:project)."`
-	Production    bool   `help:"Use the production branch of the project (//flow:project)."`
-	Quiet         bool   `help:"Do not echo task output to the console."`
+	Datastore     string  `default:"local" placeholder:"local|s3" help:"Where artifacts are stored: local (s3 is not available yet)."`
+	DatastoreRoot string  `placeholder:"DIR" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one)."`
+	Metadata      string  `default:"local" placeholder:"local" help:"Where run metadata is kept: local."`
+	Namespace     *string `placeholder:"NS" help:"Namespace new runs land in and runs are read from (default user:<name>; \"\" reads all namespaces)."`
+	Branch        string  `help:"Project branch (//flow:project)."`
+	Production    bool    `help:"Use the production branch of the project (//flow:project)."`
+	Quiet         bool    `help:"Do not echo task output to the console."`
 }
 
 // cli is the command tree.
 type cli struct {
 	Globals
 
-	Run   runCmd   `cmd:"" help:"Run the flow locally."`
-	Step  stepCmd  `cmd:"" hidden:"" help:"Run one task (internal: what every scheduler starts)."`
-	Show  showCmd  `cmd:"" help:"Show the flow's graph with its step docs."`
-	Check checkCmd `cmd:"" help:"Check the flow's graph and configuration."`
-	Dump  dumpCmd  `cmd:"" help:"Show the artifacts of a run, a step or a task."`
-	Logs  logsCmd  `cmd:"" help:"Show the output of a task."`
-	Runs  runsCmd  `cmd:"" help:"List the runs of the flow."`
+	Run    runCmd    `cmd:"" help:"Run the flow locally."`
+	Step   stepCmd   `cmd:"" hidden:"" help:"Run one task (internal: what every scheduler starts)."`
+	Show   showCmd   `cmd:"" help:"Show the flow's graph with its step docs."`
+	Check  checkCmd  `cmd:"" help:"Check the flow's graph and configuration."`
+	Dump   dumpCmd   `cmd:"" help:"Show the artifacts of a run, a step or a task."`
+	Logs   logsCmd   `cmd:"" help:"Show the output of a task."`
+	Runs   runsCmd   `cmd:"" help:"List the runs of the flow, newest first."`
+	Resume resumeCmd `cmd:"" help:"Rerun a failed run from a step, reusing what succeeded before it."`
+	Tag    tagCmd    `cmd:"" help:"Add, remove or list the tags of a run."`
 }
 
 // Env is what commands run with.

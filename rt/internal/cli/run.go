@@ -10,34 +10,44 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/flowc-dev/flowc/rt/internal/console"
+	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
 	"github.com/flowc-dev/flowc/rt/internal/store"
-	"github.com/flowc-dev/flowc/rt/internal/task"
 )
 
-type runCmd struct {
+// runOpts are the options of every command that starts a run (run, resume).
+type runOpts struct {
 	MaxWorkers   int      `default:"16" help:"Run at most this many tasks at once."`
 	MaxNumSplits int      `default:"100" help:"Fail a foreach that has more splits than this."`
 	Tag          []string `sep:"none" placeholder:"TAG" help:"Tag the run (repeatable)."`
 	RunIDFile    string   `name:"run-id-file" placeholder:"FILE" help:"Write the run id to this file."`
+}
+
+type runCmd struct {
+	runOpts `embed:""`
 
 	// The flow's parameters, generated with kong tags.
 	kong.Plugins
 }
 
-func (c *runCmd) Run(e *Env) error {
-	def := e.Def
-	flow := def.Graph.Flow
-	if c.MaxWorkers < 1 {
-		return fmt.Errorf("--max-workers %d is below 1; give at least 1", c.MaxWorkers)
+func (o *runOpts) validate() error {
+	if o.MaxWorkers < 1 {
+		return fmt.Errorf("--max-workers %d is below 1; give at least 1", o.MaxWorkers)
 	}
-	if c.MaxNumSplits < 1 {
-		return fmt.Errorf("--max-num-splits %d is below 1; give at least 1", c.MaxNumSplits)
+	if o.MaxNumSplits < 1 {
+		return fmt.Errorf("--max-num-splits %d is below 1; give at least 1", o.MaxNumSplits)
 	}
-	for _, t := range c.Tag {
-		if strings.TrimSpace(t) == "" || strings.ContainsAny(t, "\n\r") {
-			return fmt.Errorf("--tag %q is not a tag; tags are one non-blank line", t)
+	for _, t := range o.Tag {
+		if err := validTag("--tag", t); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+func (c *runCmd) Run(e *Env) error {
+	if err := c.validate(); err != nil {
+		return err
 	}
 	st, err := e.OpenStore()
 	if err != nil {
@@ -49,45 +59,71 @@ func (c *runCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
+	r := e.newRun(c.Tag)
+	r.Params = ps.display
+	return c.start(e, st, r, func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error) {
+		if err := ps.write(st, id); err != nil {
+			return nil, err
+		}
+		return proc, nil
+	})
+}
+
+// newRun is the record of a run about to start.
+func (e *Env) newRun(tags []string) *store.Run {
+	user := ns.User()
+	return &store.Run{
+		Flow: e.Def.Graph.Flow, User: user, Namespace: e.newRunNamespace(),
+		Tags: dedupe(tags), SysTags: ns.SysTags(user, ns.Version),
+		Status: "running", Started: time.Now(), PID: os.Getpid(),
+	}
+}
+
+// prepareFunc readies a recorded run for its scheduler (parameters written,
+// or cloned for a resume) and returns the executor its tasks run through.
+type prepareFunc func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error)
+
+// start records r, prepares it, schedules it and records the outcome. Once
+// the record exists every failure is recorded as the run's failure.
+func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFunc) error {
+	flow := e.Def.Graph.Flow
 	bin, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("finding this binary to start tasks: %w", err)
-	}
-	user := task.UserName()
-	r := &store.Run{
-		Flow: flow, User: user, Namespace: "user:" + user,
-		Tags: c.Tag, SysTags: []string{"user:" + user, "runtime:local"},
-		Params: ps.display, Status: "running", Started: time.Now(), PID: os.Getpid(),
 	}
 	id, err := st.NewRun(r)
 	if err != nil {
 		return err
 	}
-	if c.RunIDFile != "" {
-		if err := os.WriteFile(c.RunIDFile, []byte(id), 0o666); err != nil {
-			c.finish(st, r, id, err)
+	if o.RunIDFile != "" {
+		if err := os.WriteFile(o.RunIDFile, []byte(id), 0o666); err != nil {
+			finish(st, flow, id, err)
 			return fmt.Errorf("--run-id-file: %w", err)
 		}
 	}
 	say := func(msg string) {
 		if !e.G.Quiet {
-			os.Stdout.Write(console.Line(flow+"/"+id, 0, msg))
+			e.Stdout.Write(console.Line(flow+"/"+id, 0, msg))
 		}
 	}
-	say(fmt.Sprintf("workflow starting (run-id %s), user %s", id, user))
-	err = ps.write(st, id)
+	start := fmt.Sprintf("workflow starting (run-id %s), user %s, namespace %s", id, r.User, r.Namespace)
+	if r.Origin != "" {
+		start = fmt.Sprintf("workflow resuming run %s (run-id %s), user %s, namespace %s", r.Origin, id, r.User, r.Namespace)
+	}
+	say(start)
+	proc := &sched.Proc{Bin: bin, Env: childEnv(st, e.G), Store: st, Flow: flow, RunID: id}
+	exec, err := prepare(id, proc, say)
 	if err == nil {
 		s := &sched.Scheduler{
-			Graph: def.Graph, RunID: id,
-			Exec: &sched.Proc{Bin: bin, Env: childEnv(st, e.G), Store: st, Flow: flow, RunID: id},
-			Opts: sched.Options{MaxWorkers: c.MaxWorkers, MaxNumSplits: c.MaxNumSplits},
+			Graph: e.Def.Graph, RunID: id, Exec: exec,
+			Opts: sched.Options{MaxWorkers: o.MaxWorkers, MaxNumSplits: o.MaxNumSplits},
 		}
 		if !e.G.Quiet {
-			s.Opts.Console = os.Stdout
+			s.Opts.Console = e.Stdout
 		}
 		err = s.Run(e.Ctx)
 	}
-	if ferr := c.finish(st, r, id, err); ferr != nil && err == nil {
+	if ferr := finish(st, flow, id, err); ferr != nil && err == nil {
 		err = ferr
 	}
 	if err != nil {
@@ -98,8 +134,8 @@ func (c *runCmd) Run(e *Env) error {
 }
 
 // finish records the run's outcome.
-func (c *runCmd) finish(st *store.Store, r *store.Run, id string, runErr error) error {
-	return st.UpdateRun(r.Flow, id, func(r *store.Run) error {
+func finish(st *store.Store, flow, id string, runErr error) error {
+	return st.UpdateRun(flow, id, func(r *store.Run) error {
 		r.Status = "succeeded"
 		if runErr != nil {
 			r.Status = "failed"
@@ -118,4 +154,31 @@ func childEnv(st *store.Store, g *Globals) []string {
 		env = append(env, "FLOWC_QUIET=true")
 	}
 	return env
+}
+
+// validTag checks a user tag: one non-blank line.
+func validTag(what, t string) error {
+	if strings.TrimSpace(t) == "" || strings.ContainsAny(t, "\n\r") {
+		return fmt.Errorf("%s %q is not a tag; tags are one non-blank line", what, t)
+	}
+	return nil
+}
+
+func dedupe(tags []string) []string {
+	var out []string
+	for _, t := range tags {
+		if !contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
-	"github.com/flowc-dev/flowc/rt/internal/task"
 )
 
 type runsCmd struct {
@@ -25,26 +25,36 @@ func (c *runsCmd) Run(e *Env) error {
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
 	}
-	ns := e.G.Namespace
-	if ns == "" {
-		ns = "user:" + task.UserName()
-	}
+	current := e.namespace()
+	all := c.All || current == ""
 	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tSTATUS\tSTARTED\tDURATION\tTAGS")
+	header := "ID\tSTATUS\tSTARTED\tDURATION\tORIGIN\t"
+	if all {
+		header += "NAMESPACE\t"
+	}
+	fmt.Fprintln(w, header+"TAGS")
 	for _, id := range ids {
 		r, err := st.GetRun(flow, id)
 		if err != nil {
-			fmt.Fprintf(w, "%s\t(unreadable: %v)\t\t\t\n", id, err)
+			fmt.Fprintf(w, "%s\t(unreadable: %v)\t\t\t\t\n", id, err)
 			continue
 		}
-		if !c.All && r.Namespace != ns {
+		if !all && !ns.Visible(r.Namespace, current) {
 			continue
 		}
 		dur := "-"
 		if !r.Finished.IsZero() {
 			dur = r.Finished.Sub(r.Started).Round(time.Millisecond).String()
 		}
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Status, r.Started.Local().Format("2006-01-02 15:04:05"), dur, strings.Join(r.Tags, ","))
+		origin := "-"
+		if r.Origin != "" {
+			origin = r.Origin
+		}
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t", r.ID, status(r), r.Started.Local().Format("2006-01-02 15:04:05"), dur, origin)
+		if all {
+			fmt.Fprintf(w, "%s\t", r.Namespace)
+		}
+		fmt.Fprintf(w, "%s\n", strings.Join(r.Tags, ","))
 	}
 	return w.Flush()
 }

@@ -41,15 +41,6 @@ func parseTarget(s string, needStep bool) (target, error) {
 	return t, nil
 }
 
-// run reads the run record, naming the run when it does not exist.
-func (e *Env) run(st *store.Store, id string) (*store.Run, error) {
-	r, err := st.GetRun(e.Def.Graph.Flow, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("run %q of flow %s not found; list the runs with %q", id, e.Def.Graph.Flow, e.Name+" runs")
-	}
-	return r, err
-}
-
 // tasks resolves t (with a step) to task paths, checking each part exists.
 func (e *Env) tasks(st *store.Store, t target) ([]store.TaskPath, error) {
 	flow := e.Def.Graph.Flow

@@ -48,6 +48,7 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 		cmd.Env = append(slices.Clip(p.Env), spec.Env...)
 	}
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	dieWithParent(cmd)
 	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", p.Bin, err)

@@ -33,7 +33,9 @@ func (t *task) execute(ctx context.Context) *store.Done {
 	}
 	if fail != nil {
 		if t.step.Catch == "" || !t.lastAttempt() {
-			return failed(done, fail, timedOut)
+			failed(done, fail, timedOut)
+			done.Error = oneLine(t.describe(fail))
+			return done
 		}
 		// The last attempt of a step with //flow:catch: record the
 		// failure in the catch field of the step's inputs and go on.
@@ -43,7 +45,7 @@ func (t *task) execute(ctx context.Context) *store.Done {
 		if err := t.setCatch(p, fail); err != nil {
 			return failed(done, errFailure(err), false)
 		}
-		fmt.Fprintf(stderr(), "step %q failed and its failure was caught in %q: %s\n", t.step.Name, t.step.Catch, fail.Message)
+		fmt.Fprintf(stderr(), "%s; caught in %q (//flow:catch)\n", oneLine(t.describe(fail)), t.step.Catch)
 		done.NumSplits, done.SwitchCase = 0, ""
 		if f := t.finishStep(p, done); f != nil {
 			return failed(done, f, false)
@@ -97,12 +99,28 @@ func (t *task) callWithDeadline(ctx context.Context, p *prepared) (*rt.Failure, 
 		}
 		return &rt.Failure{
 			Type:    "timeout",
-			Message: fmt.Sprintf("step %q timed out after %s (//flow:timeout)", t.step.Name, limit),
+			Message: fmt.Sprintf("timed out after %s (//flow:timeout)", limit),
 		}, true
 	}
 }
 
-// call runs the step method; a panic is a failure with its stack.
+// describe is the console and marker text of a step's failure. The Failure
+// itself keeps the step's own message, which is what a //flow:catch field
+// and a join reading it want; the step's name is added here.
+func (t *task) describe(f *rt.Failure) string {
+	switch {
+	case strings.HasPrefix(f.Message, fmt.Sprintf("step %q", t.step.Name)):
+		return f.Message
+	case f.Type == "timeout":
+		return fmt.Sprintf("step %q %s", t.step.Name, f.Message)
+	case f.Stack != "":
+		return fmt.Sprintf("step %q panicked: %s", t.step.Name, f.Message)
+	}
+	return fmt.Sprintf("step %q: %s", t.step.Name, f.Message)
+}
+
+// call runs the step method; a panic is a failure with its stack. The
+// failure's message is the error's or panic's own, without the step name.
 func (t *task) call(ctx context.Context, p *prepared) (fail *rt.Failure) {
 	defer func() {
 		if v := recover(); v != nil {
@@ -112,7 +130,7 @@ func (t *task) call(ctx context.Context, p *prepared) (fail *rt.Failure) {
 			}
 			fail = &rt.Failure{
 				Type:    fmt.Sprintf("%T", v),
-				Message: fmt.Sprintf("step %q panicked: %s", t.step.Name, msg),
+				Message: msg,
 				Stack:   string(debug.Stack()),
 			}
 		}
@@ -126,7 +144,7 @@ func (t *task) call(ctx context.Context, p *prepared) (fail *rt.Failure) {
 		if errors.As(err, &rf) && rf != nil {
 			return rf
 		}
-		return &rt.Failure{Type: fmt.Sprintf("%T", err), Message: fmt.Sprintf("step %q: %s", t.step.Name, err)}
+		return &rt.Failure{Type: fmt.Sprintf("%T", err), Message: err.Error()}
 	}
 	return nil
 }

@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/internal/resume"
+	"github.com/flowc-dev/flowc/rt/internal/sched"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+type resumeCmd struct {
+	Step        string `arg:"" optional:"" help:"The step to rerun from (default: the first step that did not succeed)."`
+	OriginRunID string `name:"origin-run-id" placeholder:"ID" help:"The run to resume (default: the latest run in the current namespace)."`
+	runOpts     `embed:""`
+}
+
+// Run starts a new run that clones, by reference, every task that
+// succeeded in the origin run before the restart step and runs the rest.
+// Parameters are the origin's: they come with its cloned parameters task.
+func (c *resumeCmd) Run(e *Env) error {
+	if err := c.validate(); err != nil {
+		return err
+	}
+	if c.Step != "" {
+		if err := store.ValidID("step", c.Step); err != nil {
+			return err
+		}
+		if e.Def.Graph.Step(c.Step) == nil {
+			return fmt.Errorf("flow %s has no step %q; its steps are %s", e.Def.Graph.Flow, c.Step, stepNames(e))
+		}
+	}
+	st, err := e.OpenStore()
+	if err != nil {
+		return err
+	}
+	origin, err := c.origin(e, st)
+	if err != nil {
+		return err
+	}
+	if status(origin) == "running" {
+		return fmt.Errorf("run %s is still running (pid %d); wait for it to end, or stop it, before resuming it", origin.ID, origin.PID)
+	}
+	plan, err := resume.NewPlan(e.Def.Graph, st, e.Def.Graph.Flow, origin.ID, c.Step)
+	if err != nil {
+		return err
+	}
+	r := e.newRun(c.Tag)
+	r.Params, r.Origin = plan.Params, origin.ID
+	return c.start(e, st, r, func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error) {
+		if err := plan.CloneParams(st, id); err != nil {
+			return nil, err
+		}
+		steps, counts := plan.StepClones()
+		for _, s := range steps {
+			say(fmt.Sprintf("cloning %s from run %s (%s)", s, origin.ID, plural(counts[s], "task")))
+		}
+		say(fmt.Sprintf("rerunning from %s", plan.From))
+		return &resume.Executor{Plan: plan, Store: st, Run: id, Next: proc}, nil
+	})
+}
+
+// origin is the run to resume: --origin-run-id, or the newest run of the
+// flow visible in the current namespace.
+func (c *resumeCmd) origin(e *Env, st *store.Store) (*store.Run, error) {
+	flow := e.Def.Graph.Flow
+	if c.OriginRunID != "" {
+		if err := store.ValidID("run id", c.OriginRunID); err != nil {
+			return nil, err
+		}
+		return e.run(st, c.OriginRunID)
+	}
+	current := e.namespace()
+	ids, err := st.ListRuns(flow)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	for _, id := range ids {
+		r, err := st.GetRun(flow, id)
+		if err != nil {
+			continue // unreadable or vanished: not a candidate
+		}
+		if ns.Visible(r.Namespace, current) {
+			return r, nil
+		}
+	}
+	where := fmt.Sprintf(" in namespace %q", current)
+	if current == "" {
+		where = ""
+	}
+	return nil, fmt.Errorf("flow %s has no run to resume%s; start one with %q, or name one with --origin-run-id", flow, where, e.Name+" run")
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func stepNames(e *Env) string {
+	names := make([]string, len(e.Def.Graph.Steps))
+	for i, s := range e.Def.Graph.Steps {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ", ")
+}
