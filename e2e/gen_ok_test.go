@@ -70,7 +70,7 @@ func TestGenGoGenerate(t *testing.T) {
 		t.Errorf("flowc check ./...: want exit 0, got\n%s", r)
 	}
 	m.goCmd("vet", "./...")
-	m.goCmd("build", "-o", m.path("bin")+string(filepath.Separator), "./app", "./cmd/squares")
+	m.goCmd("build", "-o", m.path("bin")+string(filepath.Separator), "./app", "./cmd/multi")
 
 	appBin := &flowBin{t: t, path: m.path("bin/app"), dir: m.dir}
 	show := appBin.ok("show").stdout
@@ -94,6 +94,21 @@ func TestGenGoGenerate(t *testing.T) {
 		t.Errorf("includefile Words = %q, want the content of words.txt", end.Words)
 	}
 
+	// Both library flows run from one binary whose own main picks the flow
+	// by its first argument; task processes must reach the same flow.
+	for _, name := range []string{"squares", "hello"} {
+		wrapper := m.path("bin/" + name)
+		script := "#!/bin/sh\nexec " + m.path("bin/multi") + " " + name + " \"$@\"\n"
+		if err := os.WriteFile(wrapper, []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	hello := &flowBin{t: t, path: m.path("bin/hello"), dir: m.dir}
+	var msg string
+	hello.dump(hello.runFlow(), &msg, "--artifact", "Msg")
+	if msg != "hello" {
+		t.Errorf("Hello Msg = %q, want hello", msg)
+	}
 	sq := &flowBin{t: t, path: m.path("bin/squares"), dir: m.dir}
 	id = sq.runFlow("--numbers", "1,2,3,4")
 	var total int

@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -94,6 +95,17 @@ func TestRunExamples(t *testing.T) {
 		b.dump(b.runFlow("--max-genres", "2"), &stats, "--artifact", "GenreStats")
 		if len(stats) != 2 {
 			t.Errorf("--max-genres 2: GenreStats has %d genres", len(stats))
+		}
+		// The default movies.csv is read from the working directory when
+		// the run starts; the embedded copy only stands in when it is absent.
+		csv := "movie_title,title_year,genres,gross\nA,2001,Noir,10\nB,2002,Noir,30\n"
+		if err := os.WriteFile(filepath.Join(b.dir, "movies.csv"), []byte(csv), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		stats = nil
+		b.dump(b.runFlow(), &stats, "--artifact", "GenreStats")
+		if want := map[string][]float64{"noir": {15, 20, 25}}; !reflect.DeepEqual(stats, want) {
+			t.Errorf("with movies.csv in the working directory: GenreStats = %v, want %v", stats, want)
 		}
 	})
 	t.Run("namespace", func(t *testing.T) {

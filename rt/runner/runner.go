@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"slices"
 	"syscall"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -20,7 +21,14 @@ func Main(def *rt.FlowDef) {
 }
 
 // Run runs the command line args (without the program name) of def's flow
-// and returns the exit status.
+// and returns the exit status. When args is the tail of os.Args, what comes
+// before it (say, a subcommand of the user's own main that picks one of
+// several library flows) is repeated when the runner starts a task process,
+// so that the task reaches the same flow.
 func Run(ctx context.Context, def *rt.FlowDef, args []string) int {
-	return cli.Main(ctx, def, args, os.Stdout, os.Stderr)
+	var selector []string
+	if n := len(os.Args) - len(args); n >= 1 && slices.Equal(os.Args[n:], args) {
+		selector = os.Args[1:n]
+	}
+	return cli.Main(ctx, def, selector, args, os.Stdout, os.Stderr)
 }

@@ -47,12 +47,15 @@ type cli struct {
 
 // Env is what commands run with.
 type Env struct {
-	Ctx    context.Context
-	Def    *rt.FlowDef
-	Name   string // the binary's name, for messages
-	Stdout io.Writer
-	Stderr io.Writer
-	G      *Globals
+	Ctx  context.Context
+	Def  *rt.FlowDef
+	Name string // the binary's name, for messages
+	// Selector is what the binary's own main needs before the flow's
+	// arguments to reach this flow; task processes get it too.
+	Selector []string
+	Stdout   io.Writer
+	Stderr   io.Writer
+	G        *Globals
 }
 
 // exitCode ends Main with a status and no message (the message, if any,
@@ -66,9 +69,9 @@ type kongExit int
 
 // Main parses args (without the program name) and runs the command. Every
 // error is one line `<bin>: error: ...` and status 1.
-func Main(ctx context.Context, def *rt.FlowDef, args []string, stdout, stderr io.Writer) (code int) {
+func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout, stderr io.Writer) (code int) {
 	name := filepath.Base(os.Args[0])
-	e := &Env{Ctx: ctx, Def: def, Name: name, Stdout: stdout, Stderr: stderr}
+	e := &Env{Ctx: ctx, Def: def, Name: name, Selector: selector, Stdout: stdout, Stderr: stderr}
 	fail := func(err error) int {
 		var ec exitCode
 		if errors.As(err, &ec) {

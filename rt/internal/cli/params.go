@@ -56,8 +56,8 @@ func (c *runCmd) readParams(e *Env, st *store.Store) (*runParams, error) {
 }
 
 // readInclude reads an includefile for ApplyParams: path "" means the
-// default, captured at generate time when the generator found it, else
-// read from the working directory.
+// default, read from the working directory, or else the copy embedded at
+// generate time.
 func readInclude(def *rt.FlowDef) func(field, path string) ([]byte, error) {
 	return func(field, path string) ([]byte, error) {
 		var fd *rt.FieldDef
@@ -70,11 +70,15 @@ func readInclude(def *rt.FlowDef) func(field, path string) ([]byte, error) {
 			return nil, fmt.Errorf("flow %s has no includefile %q", def.Graph.Flow, field)
 		}
 		if path == "" {
-			if fd.DefaultFile != nil {
-				return fd.DefaultFile, nil
-			}
 			if !fd.HasDefault || fd.Default == "" {
 				return nil, fmt.Errorf("includefile --%s: no file given and no default; give --%s PATH", fd.ParamName, fd.ParamName)
+			}
+			// As in Metaflow the default is read when the run starts, from
+			// the working directory; the copy embedded at generate time
+			// only stands in where that file is absent, so a binary run
+			// elsewhere (or in the cloud) still has its default.
+			if _, err := os.Stat(fd.Default); err != nil && fd.DefaultFile != nil {
+				return fd.DefaultFile, nil
 			}
 			path = fd.Default
 		}

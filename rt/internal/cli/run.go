@@ -111,7 +111,7 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 		start = fmt.Sprintf("workflow resuming run %s (run-id %s), user %s, namespace %s", r.Origin, id, r.User, r.Namespace)
 	}
 	say(start)
-	proc := &sched.Proc{Bin: bin, Env: childEnv(st, e.G), Store: st, Flow: flow, RunID: id}
+	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G), Store: st, Flow: flow, RunID: id}
 	exec, err := prepare(id, proc, say)
 	if err == nil {
 		s := &sched.Scheduler{

@@ -18,8 +18,8 @@ func parseTarget(s string, needStep bool) (target, error) {
 		form = "RUN/STEP[/TASK]"
 	}
 	parts := strings.Split(s, "/")
-	if len(parts) > 3 || needStep && len(parts) < 2 {
-		return target{}, fmt.Errorf("%q is not %s", s, form)
+	if len(parts) > 3 || needStep && len(parts) < 2 || strings.HasPrefix(s, "/") {
+		return target{}, fmt.Errorf("%q is not %s; a run id is an integer, e.g. 12/Start", s, form)
 	}
 	var t target
 	t.run = parts[0]

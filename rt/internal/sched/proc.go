@@ -24,21 +24,22 @@ const killGrace = 5 * time.Second
 // Proc runs each attempt as `<Bin> step ...`, a child process writing to
 // the scheduler's own stdout and stderr (the child prefixes its lines).
 type Proc struct {
-	Bin   string
-	Env   []string // full environment of the children
-	Store *store.Store
-	Flow  string
-	RunID string
+	Bin      string
+	Selector []string // arguments before "step", see cli.Env.Selector
+	Env      []string // full environment of the children
+	Store    *store.Store
+	Flow     string
+	RunID    string
 }
 
 // Execute starts the child, waits for it and reads its commit marker. A
 // child that died without committing (killed, crashed in the runtime) gets
 // a failed marker written for it, so the attempt is never left open.
 func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error) {
-	args := []string{"step", spec.Step,
+	args := append(slices.Clip(p.Selector), "step", spec.Step,
 		"--run-id", p.RunID, "--task-id", spec.TaskID,
 		"--input-paths", spec.InputPaths,
-		"--retry-count", strconv.Itoa(spec.Attempt)}
+		"--retry-count", strconv.Itoa(spec.Attempt))
 	if spec.SplitIndex >= 0 {
 		args = append(args, "--split-index", strconv.Itoa(spec.SplitIndex))
 	}

@@ -9,7 +9,7 @@ import (
 
 // wide is the number of tasks of a step from which progress is reported:
 // below it the tasks' own output is enough.
-const wide = 10
+const wide = 50
 
 // progress counts the finished tasks of one step.
 type progress struct {
