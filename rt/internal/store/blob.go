@@ -54,8 +54,7 @@ func (s *Store) PutBlob(flow string, encode func(w io.Writer) error) (hash strin
 		return hash, w.n, nil
 	}
 	err = w.enc.Close()
-	w.enc.Reset(nil)
-	encPool.Put(w.enc)
+	releaseZ(&w.z)
 	w.enc = nil
 	if err != nil {
 		w.abort()
@@ -89,14 +88,13 @@ func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, er
 	if err != nil {
 		return "", 0, fmt.Errorf("storing blob %q: %w", s.b.where(key), err)
 	}
-	enc := encPool.Get().(*zstd.Encoder)
-	enc.Reset(pw)
+	var z *zstd.Encoder
+	enc := s.compressor(pw, p[:smallBlob], &z)
 	_, err = enc.Write(p)
 	if cerr := enc.Close(); err == nil {
 		err = cerr
 	}
-	enc.Reset(nil)
-	encPool.Put(enc)
+	releaseZ(&z)
 	if err == nil {
 		err = pw.commit(key)
 	}
@@ -136,7 +134,8 @@ type blobWriter struct {
 	n    int64
 	buf  []byte
 	p    pending
-	enc  *zstd.Encoder
+	enc  io.WriteCloser // z, or a rawFrame for an incompressible value
+	z    *zstd.Encoder  // pooled; nil when not taken
 	err  error
 }
 
@@ -151,7 +150,7 @@ func (w *blobWriter) Write(b []byte) (int, error) {
 			w.buf = append(w.buf, b...)
 			return len(b), nil
 		}
-		if w.err = w.spill(); w.err != nil {
+		if w.err = w.spill(b); w.err != nil {
 			return 0, w.err
 		}
 	}
@@ -162,14 +161,19 @@ func (w *blobWriter) Write(b []byte) (int, error) {
 	return len(b), nil
 }
 
-func (w *blobWriter) spill() error {
+// spill moves to the streaming path; next is the write that overflowed the
+// buffer, sampled instead of the buffer when that holds too little to judge.
+func (w *blobWriter) spill(next []byte) error {
 	p, err := w.s.b.create(w.flow + "/data")
 	if err != nil {
 		return fmt.Errorf("storing a blob of flow %q: %w", w.flow, err)
 	}
 	w.p = p
-	w.enc = encPool.Get().(*zstd.Encoder)
-	w.enc.Reset(p)
+	sample := w.buf
+	if len(sample) < smallBlob/2 {
+		sample = next[:min(len(next), smallBlob)]
+	}
+	w.enc = w.s.compressor(p, sample, &w.z)
 	if _, err := w.enc.Write(w.buf); err != nil {
 		return fmt.Errorf("storing a blob of flow %q: %w", w.flow, err)
 	}
@@ -177,12 +181,30 @@ func (w *blobWriter) spill() error {
 	return nil
 }
 
-func (w *blobWriter) abort() {
-	if w.enc != nil {
-		w.enc.Reset(nil) // stops its goroutines before it is pooled
-		encPool.Put(w.enc)
-		w.enc = nil
+// compressor returns the writer a large value is compressed through,
+// chosen on its first bytes: the pooled zstd encoder (left in *z, to be
+// given back with releaseZ), or raw blocks when sample does not compress.
+func (s *Store) compressor(dst io.Writer, sample []byte, z **zstd.Encoder) io.WriteCloser {
+	if incompressible(sample) {
+		return newRawFrame(dst)
 	}
+	*z = encPool.Get().(*zstd.Encoder)
+	(*z).Reset(dst)
+	return *z
+}
+
+// releaseZ stops a pooled encoder's goroutines and pools it again.
+func releaseZ(z **zstd.Encoder) {
+	if *z != nil {
+		(*z).Reset(nil)
+		encPool.Put(*z)
+		*z = nil
+	}
+}
+
+func (w *blobWriter) abort() {
+	releaseZ(&w.z)
+	w.enc = nil
 	if w.p != nil {
 		w.p.abort()
 	}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -255,5 +256,44 @@ func TestOpenBlobCloseEarly(t *testing.T) {
 		if got, err := readBlob(s, "F", hb); err != nil || !bytes.Equal(got, b) {
 			t.Fatalf("blob after an early close: %v", err)
 		}
+	}
+}
+
+// Large values take one of two paths (the encoder, or raw blocks for an
+// incompressible value); both must give a standard zstd frame, and only
+// the compressible one may be smaller than the value.
+func TestLargeBlobsAreStandardZstd(t *testing.T) {
+	s := newStore(t)
+	for _, tc := range []struct {
+		name       string
+		p          []byte
+		compressed bool
+	}{
+		{"random", randomBytes(3<<20+5, 4), false},
+		{"random-exact-blocks", randomBytes(4*rawBlockMax+smallBlob, 5), false},
+		{"text", bytes.Repeat([]byte("the quick brown fox\n"), 200_000), true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := putBytes(t, s, "F", tc.p)
+			path := filepath.Join(s.Root(), "F", "data", h[:2], h)
+			z, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			d, _ := zstd.NewReader(nil)
+			defer d.Close()
+			if got, err := d.DecodeAll(z, nil); err != nil || !bytes.Equal(got, tc.p) {
+				t.Fatalf("blob is not a zstd frame of the value: %v", err)
+			}
+			if tc.compressed != (len(z) < len(tc.p)/2) {
+				t.Errorf("blob is %d bytes for a %d-byte value; compressed want %v", len(z), len(tc.p), tc.compressed)
+			}
+			if _, err := exec.LookPath("zstd"); err == nil {
+				out, err := exec.Command("zstd", "-d", "-c", path).Output()
+				if err != nil || !bytes.Equal(out, tc.p) {
+					t.Errorf("zstd -d does not give the value back: %v", err)
+				}
+			}
+		})
 	}
 }

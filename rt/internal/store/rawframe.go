@@ -1,0 +1,90 @@
+package store
+
+import (
+	"bufio"
+	"io"
+)
+
+// Large values are often incompressible (model weights, images, already
+// compressed files). For those the zstd encoder spends most of the write
+// finding nothing to compress, then stores raw blocks anyway. rawFrame
+// writes those raw blocks directly: still a standard zstd frame (any zstd
+// tool or library reads it), at the speed of a copy.
+
+// rawBlockMax is the largest zstd block; the frame's window is sized to it.
+const rawBlockMax = 128 << 10
+
+// incompressible reports whether sample hardly shrinks at the fastest
+// level, in which case the whole value is stored in raw blocks.
+func incompressible(sample []byte) bool {
+	enc, _ := shared()
+	bp := bufPool.Get().(*[]byte)
+	z := enc.EncodeAll(sample, (*bp)[:0])
+	small := len(z) > len(sample)-len(sample)/16
+	if cap(z) <= 2*smallBlob {
+		*bp = z[:0]
+		bufPool.Put(bp)
+	}
+	return small
+}
+
+// rawFrame is an io.WriteCloser producing one zstd frame of raw blocks.
+type rawFrame struct {
+	w       *bufio.Writer
+	pending []byte // < rawBlockMax bytes not yet in a block
+}
+
+func newRawFrame(w io.Writer) *rawFrame {
+	f := &rawFrame{w: bufio.NewWriterSize(w, 256<<10), pending: make([]byte, 0, rawBlockMax)}
+	// Magic number; frame header descriptor 0 (no content size, no
+	// checksum: the store verifies the sha256 itself); window descriptor
+	// 0x38 = 2^(10+7) bytes, one block.
+	f.w.Write([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38})
+	return f
+}
+
+func (f *rawFrame) Write(p []byte) (int, error) {
+	n := len(p)
+	if len(f.pending) > 0 {
+		k := min(rawBlockMax-len(f.pending), len(p))
+		f.pending = append(f.pending, p[:k]...)
+		p = p[k:]
+		if len(f.pending) < rawBlockMax {
+			return n, nil
+		}
+		if err := f.block(f.pending, false); err != nil {
+			return 0, err
+		}
+		f.pending = f.pending[:0]
+	}
+	// Whole blocks straight from the caller's slice; keep the tail, since
+	// only the last block of the frame may be short.
+	for len(p) >= rawBlockMax {
+		if err := f.block(p[:rawBlockMax], false); err != nil {
+			return 0, err
+		}
+		p = p[rawBlockMax:]
+	}
+	f.pending = append(f.pending, p...)
+	return n, nil
+}
+
+// Close writes the last block (possibly empty) and flushes.
+func (f *rawFrame) Close() error {
+	if err := f.block(f.pending, true); err != nil {
+		return err
+	}
+	return f.w.Flush()
+}
+
+// block writes one raw block: a 3-byte little-endian header (last-block
+// bit, block type 0 = raw, size) and the bytes.
+func (f *rawFrame) block(b []byte, last bool) error {
+	h := uint32(len(b)) << 3
+	if last {
+		h |= 1
+	}
+	f.w.Write([]byte{byte(h), byte(h >> 8), byte(h >> 16)})
+	_, err := f.w.Write(b)
+	return err
+}
