@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"unsafe"
 
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/codec"
@@ -101,35 +102,44 @@ func (a *IO) Hash(f any, fd *rt.FieldDef) (string, int64, error) {
 	return h, n, nil
 }
 
-// Put stores the field's current value unless a blob with its hash exists.
-// prev is the hash the field had when it was loaded ("" if it was not):
-// an unchanged value costs one hash and no write.
-func (a *IO) Put(f any, fd *rt.FieldDef, prev string) (store.Artifact, error) {
+// Put stores the field's current value unless a blob with its hash exists:
+// the value is serialized once, hashed once, and compressed only when new.
+func (a *IO) Put(f any, fd *rt.FieldDef) (store.Artifact, error) {
 	art := store.Artifact{Type: fd.Type, Encoding: fd.Encoding}
-	var err error
-	if fd.Encoding == rt.EncodingJSON {
-		// JSON values are small enough to buffer: encode once, then hash
-		// and (only when new) compress the same bytes.
-		var buf bytes.Buffer
-		if err = encoder(f, fd)(&buf); err != nil {
-			return art, fmt.Errorf("encoding artifact %q: %w", fd.Name, err)
-		}
-		art.Hash, art.Size, err = a.St.PutBlobBytes(a.Flow, buf.Bytes())
-	} else {
-		// Raw values may be huge: hash by streaming first, so an
-		// unchanged one is never compressed, then stream again to store.
-		if art.Hash, art.Size, err = a.Hash(f, fd); err != nil {
-			return art, err
-		}
-		if art.Hash == prev || a.St.HasBlob(a.Flow, art.Hash) {
-			return art, nil
-		}
-		art.Hash, art.Size, err = a.St.PutBlob(a.Flow, encoder(f, fd))
+	var c collector
+	if err := encoder(f, fd)(&c); err != nil {
+		return art, fmt.Errorf("encoding artifact %q: %w", fd.Name, err)
 	}
+	var err error
+	art.Hash, art.Size, err = a.St.PutBlobBytes(a.Flow, c.bytes())
 	if err != nil {
 		return art, fmt.Errorf("storing artifact %q: %w", fd.Name, err)
 	}
 	return art, nil
+}
+
+// collector keeps what an encoder writes. A raw []byte or string field
+// arrives as one Write (or WriteString) of the field's own memory, which is
+// kept, not copied, so a 256 MB value is never held twice. It breaks the
+// io.Writer rule against retaining p on purpose: the codec.Writer that
+// writes to it is dropped before the bytes are used, and they are only read.
+type collector struct{ parts [][]byte }
+
+func (c *collector) Write(p []byte) (int, error) {
+	c.parts = append(c.parts, p)
+	return len(p), nil
+}
+
+func (c *collector) WriteString(s string) (int, error) {
+	c.parts = append(c.parts, unsafe.Slice(unsafe.StringData(s), len(s)))
+	return len(s), nil
+}
+
+func (c *collector) bytes() []byte {
+	if len(c.parts) == 1 {
+		return c.parts[0]
+	}
+	return bytes.Join(c.parts, nil)
 }
 
 // SetJSON sets the field fd of f from a JSON value (used to fill a catch

@@ -105,7 +105,7 @@ func (p *runParams) write(st *store.Store, run string) error {
 		if fd.Kind == rt.FieldArtifact {
 			continue
 		}
-		a, err := io.Put(p.f, fd, "")
+		a, err := io.Put(p.f, fd)
 		if err != nil {
 			return err
 		}

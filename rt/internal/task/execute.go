@@ -216,7 +216,7 @@ func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) 
 				continue
 			}
 		}
-		a, err := t.io.Put(p.f, fd, p.arts[fd.Name].Hash)
+		a, err := t.io.Put(p.f, fd)
 		if err != nil {
 			return err
 		}
