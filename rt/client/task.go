@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/ipath"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -169,19 +170,14 @@ func (t *Task) ForeachIndex(ctx context.Context) ([]int, error) {
 // relative loads a task named "run/step/task" of t's flow; nil for internal
 // pseudo-steps.
 func (t *Task) relative(runStepTask string) (*Task, error) {
-	parts := strings.Split(runStepTask, "/")
-	if len(parts) != 3 {
-		return nil, fmt.Errorf("task %s: malformed task reference %q in its records; the datastore is damaged", t.Path(), runStepTask)
+	r, err := ipath.ParseRef(runStepTask)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: malformed task reference in its records (%v); the datastore is damaged", t.Path(), err)
 	}
-	if strings.HasPrefix(parts[1], "_") {
+	if strings.HasPrefix(r.Step, "_") {
 		return nil, nil
 	}
-	for i, what := range []string{"run id", "step", "task id"} {
-		if err := store.ValidID(what, parts[i]); err != nil {
-			return nil, fmt.Errorf("task %s: %w", t.Path(), err)
-		}
-	}
-	return loadTask(t.c, store.TaskPath{Flow: t.path.Flow, Run: parts[0], Step: parts[1], Task: parts[2]})
+	return loadTask(t.c, store.TaskPath{Flow: t.path.Flow, Run: r.Run, Step: r.Step, Task: r.Task})
 }
 
 // Artifacts returns the names of the task's artifacts, sorted.

@@ -44,6 +44,16 @@ func Format(run string, refs []StepTask) string {
 	return b.String()
 }
 
+// ParseRef reads one task reference "run/step/task", validating every id.
+func ParseRef(s string) (Ref, error) {
+	parts := strings.Split(s, "/")
+	if len(parts) != 3 {
+		return Ref{}, fmt.Errorf("task reference %q is not run/step/task", s)
+	}
+	r := Ref{parts[0], parts[1], parts[2]}
+	return r, Valid(r)
+}
+
 // Parse reads an --input-paths value, validating every id.
 func Parse(s string) ([]Ref, error) {
 	if s == "" {

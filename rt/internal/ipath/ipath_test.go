@@ -28,3 +28,15 @@ func TestParseRejects(t *testing.T) {
 		}
 	}
 }
+
+func TestParseRef(t *testing.T) {
+	r, err := ParseRef("12/Start/3")
+	if err != nil || r != (Ref{"12", "Start", "3"}) {
+		t.Errorf("ParseRef(12/Start/3) = %+v, %v", r, err)
+	}
+	for _, bad := range []string{"", "12/Start", "12/Start/3/4", "../Start/3", "12/../3", "12/Start/"} {
+		if _, err := ParseRef(bad); err == nil {
+			t.Errorf("ParseRef(%q): want an error", bad)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/ipath"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -202,11 +203,11 @@ func (o *origin) checkShape() error {
 
 // parentStep extracts the step of an input path "run/step/task".
 func parentStep(path string) string {
-	parts := strings.Split(path, "/")
-	if len(parts) != 3 {
+	r, err := ipath.ParseRef(path)
+	if err != nil {
 		return ""
 	}
-	return parts[1]
+	return r.Step
 }
 
 // incomplete returns the steps of the graph that did not finish in the

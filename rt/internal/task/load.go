@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -80,7 +79,8 @@ func (t *task) lineage() ([]store.ForeachFrame, []string) {
 	g := t.def.Graph
 	if t.step.Join {
 		if n := len(bases); n > 0 {
-			opener := g.Step(baseStep(bases[n-1]))
+			base, _ := ipath.ParseRef(bases[n-1])
+			opener := g.Step(base.Step)
 			bases = bases[:n-1]
 			if opener != nil && opener.Kind == rt.KindForeach && len(stack) > 0 {
 				stack = stack[:len(stack)-1]
@@ -100,14 +100,6 @@ func (t *task) lineage() ([]store.ForeachFrame, []string) {
 		bases = append(bases, p0.ref.String())
 	}
 	return stack, bases
-}
-
-func baseStep(path string) string {
-	parts := strings.Split(path, "/")
-	if len(parts) != 3 {
-		return ""
-	}
-	return parts[1]
 }
 
 // prepared is a flow value ready for the step, and what persisting it needs.
@@ -193,13 +185,9 @@ func (t *task) mergeSource() *merge.Source {
 		if len(bases) == 0 {
 			return nil, fmt.Errorf("the inputs of join %q record no split", t.step.Name)
 		}
-		parts := strings.Split(bases[len(bases)-1], "/")
-		if len(parts) != 3 {
-			return nil, fmt.Errorf("split base %q is not run/step/task", bases[len(bases)-1])
-		}
-		ref := ipath.Ref{Run: parts[0], Step: parts[1], Task: parts[2]}
-		if err := ipath.Valid(ref); err != nil {
-			return nil, err
+		ref, err := ipath.ParseRef(bases[len(bases)-1])
+		if err != nil {
+			return nil, fmt.Errorf("split base of join %q: %w", t.step.Name, err)
 		}
 		_, data, err := readCommitted(t.st, t.def.Graph.Flow, ref)
 		return data, err

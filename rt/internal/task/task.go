@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/user"
 	"slices"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/internal/artifact"
 	"github.com/flowc-dev/flowc/rt/internal/ipath"
+	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -179,22 +179,8 @@ func (t *task) info(stack []store.ForeachFrame) rt.Info {
 			in.Tags = slices.Clone(r.Tags)
 		}
 	} else {
-		in.User = UserName()
-		in.Namespace = "user:" + in.User
+		in.User = ns.User()
+		in.Namespace = ns.DefaultNamespace(in.User)
 	}
 	return in
-}
-
-// UserName is FLOWC_USER, else the OS user.
-func UserName() string {
-	if u := os.Getenv("FLOWC_USER"); u != "" {
-		return u
-	}
-	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
-	}
-	if u := os.Getenv("USER"); u != "" {
-		return u
-	}
-	return "unknown"
 }
