@@ -199,7 +199,11 @@ func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) 
 	var zero any
 	for _, k := range p.encode {
 		fd := &t.def.Fields[k]
-		if _, ok := p.arts[fd.Name]; !ok && p.src != nil {
+		a, err := t.io.Put(p.f, fd)
+		if err != nil {
+			return err
+		}
+		if _, merged := p.arts[fd.Name]; !merged && p.src != nil {
 			// A join starts from the zero value: a field it neither set
 			// nor merged is not an artifact of the join (as in Metaflow).
 			if zero == nil {
@@ -209,16 +213,9 @@ func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) 
 			if err != nil {
 				return err
 			}
-			if h, _, err := t.io.Hash(p.f, fd); err != nil || h == zh {
-				if err != nil {
-					return err
-				}
+			if a.Hash == zh {
 				continue
 			}
-		}
-		a, err := t.io.Put(p.f, fd)
-		if err != nil {
-			return err
 		}
 		p.arts[fd.Name] = a
 	}
