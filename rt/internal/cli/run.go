@@ -111,7 +111,7 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 		start = fmt.Sprintf("workflow resuming run %s (run-id %s), user %s, namespace %s", r.Origin, id, r.User, r.Namespace)
 	}
 	say(start)
-	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G), Store: st, Flow: flow, RunID: id}
+	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G, r.Namespace), Store: st, Flow: flow, RunID: id}
 	exec, err := prepare(id, proc, say)
 	if err == nil {
 		s := &sched.Scheduler{
@@ -146,10 +146,12 @@ func finish(st *store.Store, flow, id string, runErr error) error {
 }
 
 // childEnv is the environment of the task processes: this process's, with
-// the datastore pinned to the absolute root in use.
-func childEnv(st *store.Store, g *Globals) []string {
+// the datastore pinned to the absolute root in use and the run's namespace
+// as the default one of a client inside a step (DESIGN §7).
+func childEnv(st *store.Store, g *Globals, namespace string) []string {
 	env := os.Environ()
-	env = append(env, "FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT="+filepath.Clean(st.Root()))
+	env = append(env, "FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT="+filepath.Clean(st.Root()),
+		"FLOWC_NAMESPACE="+namespace)
 	if g.Quiet {
 		env = append(env, "FLOWC_QUIET=true")
 	}

@@ -6,6 +6,7 @@ package task
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/internal/artifact"
+	"github.com/flowc-dev/flowc/rt/internal/console"
 	"github.com/flowc-dev/flowc/rt/internal/ipath"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
@@ -45,6 +47,7 @@ type task struct {
 	step    *rt.Step
 	stepDef *rt.StepDef
 	path    store.TaskPath
+	run     *store.Run
 	started time.Time
 
 	parents []parent
@@ -64,6 +67,12 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, sp Spec) error {
 	if err := t.validate(); err != nil {
 		return err
 	}
+	if done, err := t.checkRun(); err != nil || done {
+		return err
+	}
+	// The run's namespace is the default one of a client inside the step
+	// (DESIGN §7), whatever the environment that started this process.
+	os.Setenv("FLOWC_NAMESPACE", t.run.Namespace)
 	files, err := t.createLogs()
 	if err != nil {
 		return err
@@ -137,6 +146,38 @@ func (t *task) validate() error {
 	return nil
 }
 
+// checkRun makes `step` safe to repeat, as cloud schedulers do when they
+// retry or deliver twice: the run must exist (a task never creates one),
+// a task that already succeeded is left alone (done is true, nothing is
+// written), and a committed attempt is never rewritten.
+func (t *task) checkRun() (done bool, err error) {
+	sp := t.spec
+	r, err := t.st.GetRun(t.def.Graph.Flow, sp.Run)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, fmt.Errorf("run %q of flow %s not found; a task runs in a run that `run` or `resume` recorded", sp.Run, t.def.Graph.Flow)
+	}
+	if err != nil {
+		return false, err
+	}
+	t.run = r
+	d, err := t.st.LatestDone(t.path)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	where := sp.Run + "/" + sp.Step + "/" + sp.Task
+	if d.OK {
+		os.Stderr.Write(console.Line(where, 0, fmt.Sprintf("already succeeded (attempt %d); nothing to do", d.Attempt)))
+		return true, nil
+	}
+	if sp.Attempt <= d.Attempt {
+		return false, fmt.Errorf("attempt %d of task %s is already committed (attempt %d failed); give --retry-count %d to run it again", sp.Attempt, where, d.Attempt, d.Attempt+1)
+	}
+	return false, nil
+}
+
 func (t *task) createLogs() ([2]io.WriteCloser, error) {
 	var files [2]io.WriteCloser
 	for i, stream := range []string{"stdout", "stderr"} {
@@ -173,7 +214,7 @@ func (t *task) info(stack []store.ForeachFrame) rt.Info {
 	if n := len(stack); n > 0 {
 		in.ForeachIndex = stack[n-1].Index
 	}
-	if r, err := t.st.GetRun(t.def.Graph.Flow, t.spec.Run); err == nil {
+	if r := t.run; r != nil {
 		in.User, in.Namespace = r.User, r.Namespace
 		if in.Tags == nil {
 			in.Tags = slices.Clone(r.Tags)
