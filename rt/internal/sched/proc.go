@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/rt/internal/store"
+	"github.com/flowc-dev/flowc/rt/taskspec"
 )
 
 // killGrace is how long a task may outlive its //flow:timeout before the
@@ -36,18 +37,16 @@ type Proc struct {
 // child that died without committing (killed, crashed in the runtime) gets
 // a failed marker written for it, so the attempt is never left open.
 func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error) {
-	args := append(slices.Clip(p.Selector), "step", spec.Step,
+	step := []string{"step", spec.Step,
 		"--run-id", p.RunID, "--task-id", spec.TaskID,
 		"--input-paths", spec.InputPaths,
-		"--retry-count", strconv.Itoa(spec.Attempt))
+		"--retry-count", strconv.Itoa(spec.Attempt)}
 	if spec.SplitIndex >= 0 {
-		args = append(args, "--split-index", strconv.Itoa(spec.SplitIndex))
+		step = append(step, "--split-index", strconv.Itoa(spec.SplitIndex))
 	}
-	cmd := exec.Command(p.Bin, args...)
-	cmd.Env = p.Env
-	if len(spec.Env) > 0 {
-		cmd.Env = append(slices.Clip(p.Env), spec.Env...)
-	}
+	cmd := exec.Command(p.Bin, append(slices.Clip(p.Selector), step...)...)
+	cmd.Env = append(slices.Clip(p.Env), spec.Env...)
+	cmd.Env = append(cmd.Env, taskspec.Marker(p.Flow, len(step)), runDepthEnv())
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
 	dieWithParent(cmd)
 	started := time.Now()
@@ -79,8 +78,9 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 	}
 	d = &store.Done{Attempt: spec.Attempt, Started: started, Finished: time.Now(), Error: why, Timeout: killed.Load()}
 	if werr == nil && !killed.Load() {
-		// Exited 0 without a marker: a bad invocation, already reported.
-		d.Error = "the task process exited without committing"
+		// Exited 0 without a marker: a bad invocation (already
+		// reported), or a main that never reached the flow's runner.
+		d.Error = fmt.Sprintf("the task process exited 0 without committing; does the program's main call Run%s (or the generated main) in every process?", p.Flow)
 	}
 	if err := p.Store.FinishAttempt(path, d); err != nil {
 		return nil, fmt.Errorf("%s; recording it: %w", why, err)

@@ -123,6 +123,9 @@ func (s *Scheduler) Run(ctx context.Context) error {
 	if start == nil {
 		return fmt.Errorf("flow %s has no Start step", s.Graph.Flow)
 	}
+	if err := checkRunDepth(); err != nil {
+		return err
+	}
 	if s.Opts.MaxWorkers < 1 {
 		return fmt.Errorf("--max-workers %d is below 1; give at least 1", s.Opts.MaxWorkers)
 	}
