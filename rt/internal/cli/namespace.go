@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/flowc-dev/flowc/rt/internal/alive"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -45,10 +46,10 @@ func (e *Env) run(st *store.Store, id string) (*store.Run, error) {
 }
 
 // status is a run's status for display: a run still marked running whose
-// scheduler process is gone was killed (kill -9, OOM, power loss) and will
-// never finish.
+// scheduler process is gone (the PID is dead, or is another process now)
+// was killed (kill -9, OOM, power loss, reboot) and will never finish.
 func status(r *store.Run) string {
-	if r.Status == "running" && r.PID > 0 && !processAlive(r.PID) {
+	if r.Status == "running" && r.PID > 0 && !alive.Process(r.PID, r.PIDStart) {
 		return "killed"
 	}
 	return r.Status

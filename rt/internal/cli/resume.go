@@ -14,6 +14,7 @@ import (
 type resumeCmd struct {
 	Step        string `arg:"" optional:"" help:"The step to rerun from (default: the first step that did not succeed)."`
 	OriginRunID string `name:"origin-run-id" placeholder:"ID" help:"The run to resume (default: the latest run in the current namespace)."`
+	Force       bool   `help:"Resume a run that looks still running (its scheduler's process is alive), when you know it is not."`
 	runOpts     `embed:""`
 }
 
@@ -40,8 +41,8 @@ func (c *resumeCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	if status(origin) == "running" {
-		return fmt.Errorf("run %s is still running (pid %d); wait for it to end, or stop it, before resuming it", origin.ID, origin.PID)
+	if status(origin) == "running" && !c.Force {
+		return fmt.Errorf("run %s is still running (pid %d); wait for it to end or stop it, or pass --force if that process is not its scheduler", origin.ID, origin.PID)
 	}
 	plan, err := resume.NewPlan(e.Def.Graph, st, e.Def.Graph.Flow, origin.ID, c.Step)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/flowc-dev/flowc/rt/internal/alive"
 	"github.com/flowc-dev/flowc/rt/internal/console"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
@@ -72,10 +73,11 @@ func (c *runCmd) Run(e *Env) error {
 // newRun is the record of a run about to start.
 func (e *Env) newRun(tags []string) *store.Run {
 	user := ns.User()
+	pid, pidStart := alive.Self()
 	return &store.Run{
 		Flow: e.Def.Graph.Flow, User: user, Namespace: e.newRunNamespace(),
 		Tags: dedupe(tags), SysTags: ns.SysTags(user, ns.Version),
-		Status: "running", Started: time.Now(), PID: os.Getpid(),
+		Status: "running", Started: time.Now(), PID: pid, PIDStart: pidStart,
 	}
 }
 

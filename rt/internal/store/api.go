@@ -110,6 +110,7 @@ type Run struct {
 	Status    string            `json:"status"`           // "running", "succeeded", "failed"
 	Started   time.Time         `json:"started"`
 	Finished  time.Time         `json:"finished,omitzero"`
-	Origin    string            `json:"origin,omitempty"` // resumed runs: the origin run id
-	PID       int               `json:"pid,omitempty"`    // the scheduler process, to tell a dead "running" run
+	Origin    string            `json:"origin,omitempty"`    // resumed runs: the origin run id
+	PID       int               `json:"pid,omitempty"`       // the scheduler process, to tell a dead "running" run
+	PIDStart  string            `json:"pid_start,omitempty"` // its start token (package alive): a reused PID is not it
 }
