@@ -4,10 +4,15 @@ package e2e
 // bad input, repeated commands and faults).
 
 import (
+	"bytes"
+	"context"
 	"crypto/sha256"
+	"errors"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -75,4 +80,38 @@ func onlyTaskID(t *testing.T, b *flowBin, flow, run, step string) string {
 		t.Fatalf("step %s of run %s: want one task, got %d (%v)", step, run, len(es), err)
 	}
 	return es[0].Name()
+}
+
+// runWithin runs the binary like b.run, but a command still running after
+// d is killed and fails the test (a hang is the defect some tests look for).
+func runWithin(t *testing.T, b *flowBin, d time.Duration, args ...string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, b.path, args...)
+	cmd.Dir = b.dir
+	cmd.Env = append(goEnv(), b.env...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	r := result{stdout: out.String(), stderr: errb.String()}
+	if ctx.Err() != nil {
+		t.Fatalf("%s %s did not end within %s\n%s", filepath.Base(b.path), strings.Join(args, " "), d, r)
+	}
+	var ee *exec.ExitError
+	switch {
+	case errors.As(err, &ee):
+		r.code = ee.ExitCode()
+	case err != nil:
+		t.Fatal(err)
+	}
+	return r
+}
+
+// noRuns fails the test if `runs` lists any run.
+func noRuns(t *testing.T, b *flowBin, after string) {
+	t.Helper()
+	if out := b.ok("runs", "--all").stdout; strings.Count(strings.TrimSpace(out), "\n") != 0 {
+		t.Errorf("runs lists a run after %s:\n%s", after, out)
+	}
 }

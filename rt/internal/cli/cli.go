@@ -77,7 +77,7 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 		if errors.As(err, &ec) {
 			return int(ec)
 		}
-		msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
+		msg := clipLine(strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; "))
 		fmt.Fprintf(stderr, "%s: error: %s\n", name, msg)
 		return 1
 	}
@@ -162,7 +162,7 @@ func (jsonMapper) Decode(ctx *kong.DecodeContext, target reflect.Value) error {
 	}
 	v := reflect.New(target.Type())
 	if err := json.Unmarshal([]byte(s), v.Interface()); err != nil {
-		return fmt.Errorf("%q is not JSON for a %s: %v", s, target.Type(), err)
+		return fmt.Errorf("%s is not JSON for a %s: %v", quote(s), target.Type(), err)
 	}
 	target.Set(v.Elem())
 	return nil

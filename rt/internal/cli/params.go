@@ -3,8 +3,16 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
+	"io/fs"
+	"math"
 	"os"
+	"strconv"
+	"strings"
+	"syscall"
 	"time"
+
+	"github.com/alecthomas/kong"
 
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/codec"
@@ -31,7 +39,7 @@ func (c *runCmd) readParams(e *Env, st *store.Store) (*runParams, error) {
 		if len(c.Plugins) > 0 {
 			params = c.Plugins[0]
 		}
-		if err := def.ApplyParams(params, p.f, readInclude(def)); err != nil {
+		if err := def.ApplyParams(params, p.f, readInclude(def, int64(c.MaxIncludefileSize))); err != nil {
 			return nil, err
 		}
 	}
@@ -58,7 +66,7 @@ func (c *runCmd) readParams(e *Env, st *store.Store) (*runParams, error) {
 // readInclude reads an includefile for ApplyParams: path "" means the
 // default, read from the working directory, or else the copy embedded at
 // generate time.
-func readInclude(def *rt.FlowDef) func(field, path string) ([]byte, error) {
+func readInclude(def *rt.FlowDef, limit int64) func(field, path string) ([]byte, error) {
 	return func(field, path string) ([]byte, error) {
 		var fd *rt.FieldDef
 		for i := range def.Fields {
@@ -82,12 +90,124 @@ func readInclude(def *rt.FlowDef) func(field, path string) ([]byte, error) {
 			}
 			path = fd.Default
 		}
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, fmt.Errorf("includefile --%s: %v", fd.ParamName, err)
-		}
-		return b, nil
+		return readIncludeFile("--"+fd.ParamName, path, limit)
 	}
+}
+
+// readIncludeFile reads a regular file of at most limit bytes. Anything
+// else is refused before a byte is read: /dev/zero would exhaust memory
+// and a FIFO would block the run's start forever.
+func readIncludeFile(flag, path string, limit int64) ([]byte, error) {
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("includefile %s: %v", flag, err)
+	}
+	if err := includable(flag, path, fi, limit); err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK: should a FIFO replace the file after the Stat, opening
+	// it must not wait for a writer; the check on the open file decides.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("includefile %s: %v", flag, err)
+	}
+	defer f.Close()
+	if fi, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("includefile %s: %v", flag, err)
+	}
+	if err := includable(flag, path, fi, limit); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("includefile %s: %v", flag, err)
+	}
+	if int64(len(b)) > limit { // it grew while being read
+		return nil, tooBig(flag, path, int64(len(b)), limit)
+	}
+	return b, nil
+}
+
+func includable(flag, path string, fi os.FileInfo, limit int64) error {
+	if !fi.Mode().IsRegular() {
+		return fmt.Errorf("includefile %s %s is %s, not a regular file; give a file", flag, quote(path), fileKind(fi.Mode()))
+	}
+	if fi.Size() > limit {
+		return tooBig(flag, path, fi.Size(), limit)
+	}
+	return nil
+}
+
+func tooBig(flag, path string, size, limit int64) error {
+	return fmt.Errorf("includefile %s %s is larger than %s (%d bytes); give a smaller file or raise --max-includefile-size", flag, quote(path), byteSize(limit), size)
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	}
+	return "a special file"
+}
+
+// byteSize is a size option: plain bytes, or a number with a binary (KiB,
+// MiB, GiB) or decimal (KB, MB, GB) unit.
+type byteSize int64
+
+var sizeUnits = []struct {
+	suffix string
+	n      int64
+}{
+	{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+	{"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1},
+}
+
+// Decode implements kong.MapperValue.
+func (b *byteSize) Decode(ctx *kong.DecodeContext) error {
+	var s string
+	if err := ctx.Scan.PopValueInto("size", &s); err != nil {
+		return err
+	}
+	n, err := parseSize(s)
+	if err != nil {
+		return err
+	}
+	*b = byteSize(n)
+	return nil
+}
+
+func parseSize(s string) (int64, error) {
+	num, mult := strings.TrimSpace(s), int64(1)
+	for _, u := range sizeUnits {
+		if v, ok := strings.CutSuffix(num, u.suffix); ok {
+			num, mult = strings.TrimSpace(v), u.n
+			break
+		}
+	}
+	n, err := strconv.ParseInt(num, 10, 64)
+	if err != nil || n < 0 || n > math.MaxInt64/mult {
+		return 0, fmt.Errorf("%s is not a size; give bytes or a number with KiB, MiB, GiB, KB, MB or GB, e.g. 512MiB", quote(s))
+	}
+	return n * mult, nil
+}
+
+// String is the size in the largest binary unit that divides it.
+func (b byteSize) String() string {
+	n := int64(b)
+	for i := 3; i >= 0; i-- {
+		if u := sizeUnits[i]; n >= u.n && n%u.n == 0 {
+			return fmt.Sprintf("%d %s", n/u.n, u.suffix)
+		}
+	}
+	return fmt.Sprintf("%d bytes", n)
 }
 
 // write stores the parameter artifacts as <run>/_parameters/0, Start's

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -25,15 +27,25 @@ type runOpts struct {
 }
 
 type runCmd struct {
-	runOpts `embed:""`
+	runOpts            `embed:""`
+	MaxIncludefileSize byteSize `name:"max-includefile-size" default:"1GiB" placeholder:"SIZE" help:"Refuse an includefile larger than this: bytes, or a number with KiB, MiB, GiB (or KB, MB, GB)."`
 
 	// The flow's parameters, generated with kong tags.
 	kong.Plugins
 }
 
+// maxWorkersLimit bounds --max-workers. Every worker is a process and the
+// scheduler sizes its bookkeeping by the bound, so a slip of the keyboard
+// (1000000000000) must be an error, not an out-of-memory crash; no machine
+// runs more task processes than this at once.
+const maxWorkersLimit = 10000
+
 func (o *runOpts) validate() error {
 	if o.MaxWorkers < 1 {
 		return fmt.Errorf("--max-workers %d is below 1; give at least 1", o.MaxWorkers)
+	}
+	if o.MaxWorkers > maxWorkersLimit {
+		return fmt.Errorf("--max-workers %d is above %d, the most tasks a local run starts at once; give at most %d", o.MaxWorkers, maxWorkersLimit, maxWorkersLimit)
 	}
 	if o.MaxNumSplits < 1 {
 		return fmt.Errorf("--max-num-splits %d is below 1; give at least 1", o.MaxNumSplits)
@@ -93,15 +105,20 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	if err != nil {
 		return fmt.Errorf("finding this binary to start tasks: %w", err)
 	}
-	id, err := st.NewRun(r)
+	// The run id file is opened before the run is recorded, so a bad path
+	// is an error that leaves no run behind.
+	idFile, err := openRunIDFile(o.RunIDFile)
 	if err != nil {
 		return err
 	}
-	if o.RunIDFile != "" {
-		if err := os.WriteFile(o.RunIDFile, []byte(id), 0o666); err != nil {
-			finish(st, flow, id, err)
-			return fmt.Errorf("--run-id-file: %w", err)
-		}
+	id, err := st.NewRun(r)
+	if err != nil {
+		idFile.abort()
+		return err
+	}
+	if err := idFile.write(id); err != nil {
+		finish(st, flow, id, err)
+		return err
 	}
 	say := func(msg string) {
 		if !e.G.Quiet {
@@ -135,6 +152,63 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	return nil
 }
 
+// runIDFile is --run-id-file, open from before the run is recorded.
+type runIDFile struct {
+	path    string
+	f       *os.File
+	created bool // it did not exist before: abort removes it
+}
+
+func openRunIDFile(path string) (*runIDFile, error) {
+	if path == "" {
+		return nil, nil
+	}
+	_, statErr := os.Stat(path)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE, 0o666)
+	if err != nil {
+		return nil, fmt.Errorf("--run-id-file %q cannot be written: %v; give a file in a writable directory", path, unwrapPath(err))
+	}
+	return &runIDFile{path: path, f: f, created: statErr != nil}, nil
+}
+
+// abort closes the file, removing it if this run created it.
+func (w *runIDFile) abort() {
+	if w == nil {
+		return
+	}
+	w.f.Close()
+	if w.created {
+		os.Remove(w.path)
+	}
+}
+
+func (w *runIDFile) write(id string) error {
+	if w == nil {
+		return nil
+	}
+	err := w.f.Truncate(0)
+	if err == nil {
+		_, err = w.f.WriteAt([]byte(id), 0)
+	}
+	if cerr := w.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("--run-id-file %q: %v", w.path, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops the *fs.PathError wrapper whose path the message
+// already names.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
 // finish records the run's outcome.
 func finish(st *store.Store, flow, id string, runErr error) error {
 	return st.UpdateRun(flow, id, func(r *store.Run) error {
@@ -163,7 +237,7 @@ func childEnv(st *store.Store, g *Globals, namespace string) []string {
 // validTag checks a user tag: one non-blank line.
 func validTag(what, t string) error {
 	if strings.TrimSpace(t) == "" || strings.ContainsAny(t, "\n\r") {
-		return fmt.Errorf("%s %q is not a tag; tags are one non-blank line", what, t)
+		return fmt.Errorf("%s %s is not a tag; tags are one non-blank line", what, quote(t))
 	}
 	return nil
 }

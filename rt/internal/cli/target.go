@@ -19,7 +19,7 @@ func parseTarget(s string, needStep bool) (target, error) {
 	}
 	parts := strings.Split(s, "/")
 	if len(parts) > 3 || needStep && len(parts) < 2 || strings.HasPrefix(s, "/") {
-		return target{}, fmt.Errorf("%q is not %s; a run id is an integer, e.g. 12/Start", s, form)
+		return target{}, fmt.Errorf("%s is not %s; a run id is an integer, e.g. 12/Start", quote(s), form)
 	}
 	var t target
 	t.run = parts[0]
