@@ -130,7 +130,11 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 		start = fmt.Sprintf("workflow resuming run %s (run-id %s), user %s, namespace %s", r.Origin, id, r.User, r.Namespace)
 	}
 	say(start)
-	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G, r.Namespace), Store: st, Flow: flow, RunID: id}
+	// From here a signal ends the run as killed: the first cancels, the
+	// second kills the tasks at once.
+	ctx, kill, stopSignals := sched.Interrupts(e.Ctx)
+	defer stopSignals()
+	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G, r.Namespace), Store: st, Flow: flow, RunID: id, Kill: kill}
 	exec, err := prepare(id, proc, say)
 	if err == nil {
 		s := &sched.Scheduler{
@@ -140,10 +144,13 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 		if !e.G.Quiet {
 			s.Opts.Console = e.Stdout
 		}
-		err = s.Run(e.Ctx)
+		err = s.Run(ctx)
 	}
 	if ferr := finish(st, flow, id, err); ferr != nil && err == nil {
 		err = ferr
+	}
+	if errors.Is(err, sched.ErrInterrupted) {
+		return fmt.Errorf("run %s was killed: %w; resume it with %q", id, err, e.Name+" resume")
 	}
 	if err != nil {
 		return fmt.Errorf("run %s failed: %w", id, err)
@@ -212,9 +219,13 @@ func unwrapPath(err error) error {
 // finish records the run's outcome.
 func finish(st *store.Store, flow, id string, runErr error) error {
 	return st.UpdateRun(flow, id, func(r *store.Run) error {
-		r.Status = "succeeded"
-		if runErr != nil {
+		switch {
+		case errors.Is(runErr, sched.ErrInterrupted):
+			r.Status = "killed"
+		case runErr != nil:
 			r.Status = "failed"
+		default:
+			r.Status = "succeeded"
 		}
 		r.Finished = time.Now()
 		return nil

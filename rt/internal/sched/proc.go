@@ -31,6 +31,9 @@ type Proc struct {
 	Store    *store.Store
 	Flow     string
 	RunID    string
+	// Kill, when closed, kills every running task's process group at
+	// once (the second interrupt, see Interrupts).
+	Kill <-chan struct{}
 }
 
 // Execute starts the child, waits for it and reads its commit marker. A
@@ -48,20 +51,23 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 	cmd.Env = append(slices.Clip(p.Env), spec.Env...)
 	cmd.Env = append(cmd.Env, taskspec.Marker(p.Flow, len(step)), runDepthEnv())
 	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	dieWithParent(cmd)
+	ownGroup(cmd)
+	if ctx.Err() != nil {
+		return nil, fmt.Errorf("%w before it started", ErrInterrupted)
+	}
 	started := time.Now()
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("starting %s: %w", p.Bin, err)
 	}
-	var killed atomic.Bool
+	var timeout time.Duration
 	if spec.TimeoutS > 0 {
-		t := time.AfterFunc(time.Duration(spec.TimeoutS)*time.Second+killGrace, func() {
-			killed.Store(true)
-			cmd.Process.Signal(syscall.SIGKILL)
-		})
-		defer t.Stop()
+		timeout = time.Duration(spec.TimeoutS)*time.Second + killGrace
 	}
+	var cause atomic.Int32
+	exited := make(chan struct{})
+	go p.watch(ctx, cmd, timeout, exited, &cause)
 	werr := cmd.Wait()
+	close(exited)
 	path := store.TaskPath{Flow: p.Flow, Run: p.RunID, Step: spec.Step, Task: spec.TaskID}
 	d, err := p.Store.LatestDone(path)
 	if err == nil && d.Attempt == spec.Attempt {
@@ -70,14 +76,17 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
+	timedOut := cause.Load() == causeTimeout
 	why := fmt.Sprintf("the task process exited (%v) without committing", werr)
-	if killed.Load() {
+	if timedOut {
 		why = fmt.Sprintf("step %q timed out after %ds (//flow:timeout) and was killed", spec.Step, spec.TimeoutS)
+	} else if cause.Load() == causeKilled {
+		why = "killed by a second interrupt, with its process group"
 	} else if tail := p.stderrTail(path, spec.Attempt); tail != "" {
 		why += ": " + tail
 	}
-	d = &store.Done{Attempt: spec.Attempt, Started: started, Finished: time.Now(), Error: why, Timeout: killed.Load()}
-	if werr == nil && !killed.Load() {
+	d = &store.Done{Attempt: spec.Attempt, Started: started, Finished: time.Now(), Error: why, Timeout: timedOut}
+	if werr == nil && cause.Load() == 0 {
 		// Exited 0 without a marker: a bad invocation (already
 		// reported), or a main that never reached the flow's runner.
 		d.Error = fmt.Sprintf("the task process exited 0 without committing; does the program's main call Run%s (or the generated main) in every process?", p.Flow)
@@ -86,6 +95,43 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 		return nil, fmt.Errorf("%s; recording it: %w", why, err)
 	}
 	return d, nil
+}
+
+// Why a watched task process was killed.
+const (
+	causeTimeout = 1 + iota
+	causeKilled
+)
+
+// watch signals the task's process group: SIGTERM when ctx is cancelled
+// (the first interrupt: the task's own context is cancelled and the step
+// may end cleanly), SIGKILL when p.Kill closes (the second) or the step's
+// timeout passes. Signalling the group reaches what the step started too.
+func (p *Proc) watch(ctx context.Context, cmd *exec.Cmd, timeout time.Duration, exited <-chan struct{}, cause *atomic.Int32) {
+	var timer <-chan time.Time
+	if timeout > 0 {
+		t := time.NewTimer(timeout)
+		defer t.Stop()
+		timer = t.C
+	}
+	cancelled := ctx.Done()
+	for {
+		select {
+		case <-exited:
+			return
+		case <-cancelled:
+			cancelled = nil
+			signalGroup(cmd, syscall.SIGTERM)
+		case <-p.Kill:
+			cause.CompareAndSwap(0, causeKilled)
+			signalGroup(cmd, syscall.SIGKILL)
+			return
+		case <-timer:
+			cause.CompareAndSwap(0, causeTimeout)
+			signalGroup(cmd, syscall.SIGKILL)
+			return
+		}
+	}
 }
 
 // stderrTail is the last line of a dead task's stderr log (where the Go

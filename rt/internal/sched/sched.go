@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/console"
 	"github.com/flowc-dev/flowc/rt/internal/ipath"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -150,7 +151,11 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			}
 			s.handle(r)
 		case <-ctx.Done():
-			s.fail(fmt.Errorf("interrupted: %w", context.Cause(ctx)))
+			s.fail(interrupted(ctx))
+			if s.running > 0 {
+				s.printf("%s", console.Line(s.Graph.Flow+"/"+s.RunID, 0, fmt.Sprintf("interrupted: stopping %s; interrupt again to kill %s at once",
+					plural(s.running, "running task"), them(s.running))))
+			}
 			// Keep waiting for the running tasks to finish.
 			ctx = context.WithoutCancel(ctx)
 		}
@@ -162,6 +167,20 @@ func (s *Scheduler) Run(ctx context.Context) error {
 		return fmt.Errorf("the run stopped before End; no task was left to run")
 	}
 	return nil
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
+
+func them(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
 }
 
 func (s *Scheduler) push(e *entry) { s.queue = append(s.queue, e) }

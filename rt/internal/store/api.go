@@ -107,7 +107,7 @@ type Run struct {
 	Tags      []string          `json:"tags,omitempty"`
 	SysTags   []string          `json:"sys_tags,omitempty"`
 	Params    map[string]string `json:"params,omitempty"` // as given, for display
-	Status    string            `json:"status"`           // "running", "succeeded", "failed"
+	Status    string            `json:"status"`           // "running", "succeeded", "failed", "killed" (by a signal)
 	Started   time.Time         `json:"started"`
 	Finished  time.Time         `json:"finished,omitzero"`
 	Origin    string            `json:"origin,omitempty"`    // resumed runs: the origin run id

@@ -1,0 +1,15 @@
+//go:build unix && !linux
+
+package sched
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+// ownGroup starts the task in a process group of its own (see the Linux
+// version). There is no portable parent-death signal: an orphaned task
+// finishes on its own and commits into its (dead) run.
+func ownGroup(cmd *exec.Cmd) {
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+}
