@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"iter"
 	"slices"
 
 	"github.com/flowc-dev/flowc/rt/internal/ns"
@@ -92,7 +93,7 @@ func (f *Flow) LatestRun(ctx context.Context) (*Run, error) {
 func (f *Flow) LatestSuccessfulRun(ctx context.Context) (*Run, error) {
 	var found *Run
 	err := f.scan(ctx, func(r *Run) (bool, error) {
-		if r.rec.Status != statusSucceeded {
+		if r.Status() != StatusSucceeded {
 			return false, nil
 		}
 		ok, err := r.endOK()
@@ -113,10 +114,43 @@ func (f *Flow) LatestSuccessfulRun(ctx context.Context) (*Run, error) {
 	return found, nil
 }
 
+// RunsSeq yields the flow's runs in the current namespace that carry every
+// one of tags, newest first, reading each record only when it is reached.
+// Unlike Runs it goes on past a run whose record cannot be read: it yields
+// (nil, err) for it, the error naming the run, and continues; a failure to
+// list the runs at all is yielded once, last.
+func (f *Flow) RunsSeq(ctx context.Context, tags ...string) iter.Seq2[*Run, error] {
+	return func(yield func(*Run, error) bool) {
+		err := f.each(ctx, func(r *Run, err error) (bool, error) {
+			if err != nil {
+				return !yield(nil, err), nil
+			}
+			if r.hasTags(tags) {
+				return !yield(r, nil), nil
+			}
+			return false, nil
+		})
+		if err != nil {
+			yield(nil, err)
+		}
+	}
+}
+
 // scan calls fn on each visible run, newest first, until fn returns true.
 // Run ids come sorted from the store, so the newest runs are read first and
-// a Latest* lookup stops early.
+// a Latest* lookup stops early. An unreadable record ends the scan.
 func (f *Flow) scan(ctx context.Context, fn func(*Run) (bool, error)) error {
+	return f.each(ctx, func(r *Run, err error) (bool, error) {
+		if err != nil {
+			return true, err
+		}
+		return fn(r)
+	})
+}
+
+// each is scan that hands fn the error of an unreadable record instead of
+// stopping at it.
+func (f *Flow) each(ctx context.Context, fn func(*Run, error) (bool, error)) error {
 	if err := store.ValidID("flow", f.name); err != nil {
 		return err
 	}
@@ -139,13 +173,14 @@ func (f *Flow) scan(ctx context.Context, fn func(*Run) (bool, error)) error {
 		if errors.Is(err, store.ErrNotFound) {
 			continue // deleted, or a directory being created right now
 		}
-		if err != nil {
-			return err
+		var r *Run
+		if err == nil {
+			if !ns.Visible(rec.Namespace, current) {
+				continue
+			}
+			r = f.newRun(rec)
 		}
-		if !ns.Visible(rec.Namespace, current) {
-			continue
-		}
-		stop, err := fn(f.newRun(rec))
+		stop, err := fn(r, err)
 		if err != nil || stop {
 			return err
 		}

@@ -1,29 +1,30 @@
 package client
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/flowc-dev/flowc/rt/codec"
+	"github.com/flowc-dev/flowc/rt/internal/runstate"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
-const (
-	statusRunning   = "running"
-	statusSucceeded = "succeeded"
-
-	endStep = "End"
-)
+const endStep = "End"
 
 // Run is one run of a flow, as its record stood when it was looked up.
 type Run struct {
 	c   *Client
 	rec *store.Run
+
+	tagsMu sync.Mutex
+	tags   []string // user tags after AddTags/RemoveTags; nil: rec.Tags
 
 	endOnce sync.Once
 	end     *Task // the End task, nil when there is none
@@ -42,7 +43,14 @@ func (r *Run) Path() string { return r.rec.Flow + "/" + r.rec.ID }
 func (r *Run) String() string { return r.Path() }
 
 // Tags are the user tags.
-func (r *Run) Tags() []string { return slices.Clone(r.rec.Tags) }
+func (r *Run) Tags() []string {
+	r.tagsMu.Lock()
+	defer r.tagsMu.Unlock()
+	if r.tags != nil {
+		return slices.Clone(r.tags)
+	}
+	return slices.Clone(r.rec.Tags)
+}
 
 // SysTags are the tags the runtime set (user:<name>, runtime:flowc-<version>, ...).
 func (r *Run) SysTags() []string { return slices.Clone(r.rec.SysTags) }
@@ -63,8 +71,10 @@ func (r *Run) Params() map[string]string {
 	return out
 }
 
-// Status is "running", "succeeded" or "failed".
-func (r *Run) Status() string { return r.rec.Status }
+// Status is the run's status when it was looked up: StatusRunning,
+// StatusSucceeded, StatusFailed, or StatusKilled for a run whose scheduler
+// died before recording an outcome.
+func (r *Run) Status() Status { return runstate.Of(r.rec) }
 
 // Started is when the run started.
 func (r *Run) Started() time.Time { return r.rec.Started }
@@ -72,13 +82,13 @@ func (r *Run) Started() time.Time { return r.rec.Started }
 // FinishedAt is when the run finished; zero while it runs.
 func (r *Run) FinishedAt() time.Time { return r.rec.Finished }
 
-// Finished reports whether the run is over, successfully or not.
-func (r *Run) Finished() bool { return r.rec.Status != statusRunning && r.rec.Status != "" }
+// Finished reports whether the run is over: succeeded, failed or killed.
+func (r *Run) Finished() bool { return r.Status().Finished() }
 
 // Successful reports whether the run succeeded: its record says so and its
 // End task committed successfully.
 func (r *Run) Successful() bool {
-	if r.rec.Status != statusSucceeded {
+	if r.Status() != StatusSucceeded {
 		return false
 	}
 	ok, _ := r.endOK()
@@ -90,22 +100,62 @@ func (r *Run) Origin() string { return r.rec.Origin }
 
 func (r *Run) what() string { return fmt.Sprintf("run %s of flow %q", r.rec.ID, r.rec.Flow) }
 
-// Steps returns the steps that have tasks in the run, in the store's order.
-// Internal steps (the parameters task) are left out.
+// Steps returns the steps that have tasks in the run, in graph order: Start
+// first, and every step after the steps it follows. Internal steps (the
+// parameters task) are left out.
+//
+// The order is the one the scheduler reached the steps in, which it records
+// in the task ids it mints (a step's tasks get ids only after its inputs
+// finished): steps sort by their lowest task id. Steps whose ids are not
+// integers (minted by a cloud scheduler) come last, by name.
 func (r *Run) Steps(ctx context.Context) ([]*Step, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
+	}
+	if r.c.st == nil {
+		return nil, nil
 	}
 	names, err := r.c.st.ListSteps(r.rec.Flow, r.rec.ID)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return nil, err
 	}
-	var out []*Step
+	type ordered struct {
+		name  string
+		first uint64
+		num   bool
+	}
+	var steps []ordered
 	for _, n := range names {
 		if strings.HasPrefix(n, "_") {
 			continue
 		}
-		out = append(out, r.Step(n))
+		ids, err := r.c.st.ListTasks(r.rec.Flow, r.rec.ID, n)
+		if errors.Is(err, store.ErrNotFound) {
+			continue // a step directory without tasks yet
+		}
+		if err != nil {
+			return nil, err
+		}
+		o := ordered{name: n}
+		o.first, err = strconv.ParseUint(ids[0], 10, 64) // ListTasks sorts numbers first
+		o.num = err == nil
+		steps = append(steps, o)
+	}
+	slices.SortStableFunc(steps, func(a, b ordered) int {
+		switch {
+		case a.num && b.num:
+			return cmp.Or(cmp.Compare(a.first, b.first), strings.Compare(a.name, b.name))
+		case a.num != b.num:
+			if a.num {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	out := make([]*Step, len(steps))
+	for i, o := range steps {
+		out[i] = r.Step(o.name)
 	}
 	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -258,4 +259,55 @@ func (t *Task) taskData(ctx context.Context) (*store.TaskData, error) {
 	}
 	t.data = d
 	return d, nil
+}
+
+// Attempts returns the numbers of the attempts the task has, committed or
+// not (a running or crashed attempt too), ascending. A clone has the one
+// attempt it was cloned as.
+func (t *Task) Attempts(ctx context.Context) ([]int, error) {
+	if err := t.usable(ctx); err != nil {
+		return nil, err
+	}
+	return t.c.st.ListAttempts(t.path)
+}
+
+// Log opens the stream ("stdout" or "stderr") of one attempt; attempt < 0
+// means the latest committed one (or 0 while the first runs). An attempt
+// the task does not have is an error naming the ones it has. A clone's logs
+// are its origin's.
+func (t *Task) Log(ctx context.Context, stream string, attempt int) (io.ReadCloser, error) {
+	if err := t.usable(ctx); err != nil {
+		return nil, err
+	}
+	if attempt < 0 {
+		attempt = t.Attempt()
+	} else {
+		have, err := t.c.st.ListAttempts(t.path)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(have, attempt) {
+			return nil, notFound("task %s has no attempt %d; %s", t.path.Run+"/"+t.path.Step+"/"+t.path.Task, attempt, attemptsText(have))
+		}
+	}
+	if t.done != nil && t.done.Origin != "" && attempt == t.done.Attempt {
+		if o, err := t.relative(t.done.Origin); err == nil && o != nil {
+			return t.c.st.OpenLog(o.path, o.Attempt(), stream)
+		}
+	}
+	return t.c.st.OpenLog(t.path, attempt, stream)
+}
+
+func attemptsText(have []int) string {
+	switch len(have) {
+	case 0:
+		return "it has not started any"
+	case 1:
+		return fmt.Sprintf("its only attempt is %d", have[0])
+	}
+	s := make([]string, len(have))
+	for i, a := range have {
+		s[i] = strconv.Itoa(a)
+	}
+	return "its attempts are " + strings.Join(s, ", ")
 }

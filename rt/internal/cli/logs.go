@@ -2,10 +2,13 @@ package cli
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"slices"
 
-	"github.com/flowc-dev/flowc/rt/internal/store"
+	"github.com/flowc-dev/flowc/rt/client"
+	"github.com/flowc-dev/flowc/rt/internal/sched"
 )
 
 type logsCmd struct {
@@ -14,18 +17,35 @@ type logsCmd struct {
 	Attempt int    `default:"-1" help:"Attempt number (default: the latest)."`
 }
 
+// Run reads through rt/client, as every reader of runs should.
 func (c *logsCmd) Run(e *Env) error {
 	t, err := parseTarget(c.Target, true)
 	if err != nil {
 		return err
 	}
-	st, err := e.OpenStore()
+	if c.Attempt < -1 {
+		return fmt.Errorf("--attempt %d is not an attempt; attempts count from 0", c.Attempt)
+	}
+	r, err := e.clientRun(t.run)
 	if err != nil {
 		return err
 	}
-	paths, err := e.tasks(st, t)
+	if e.Def.Graph.Step(t.step) == nil && t.step != sched.ParamsStep {
+		return e.unknownStep(t.step)
+	}
+	tasks, err := r.Step(t.step).Tasks(e.Ctx)
+	if errors.Is(err, client.ErrNotFound) {
+		return fmt.Errorf("step %q has no tasks in run %s", t.step, t.run)
+	}
 	if err != nil {
 		return err
+	}
+	if t.task != "" {
+		i := slices.IndexFunc(tasks, func(x *client.Task) bool { return x.ID() == t.task })
+		if i < 0 {
+			return fmt.Errorf("task %q not found in %s/%s", t.task, t.run, t.step)
+		}
+		tasks = tasks[i : i+1]
 	}
 	stream := "stdout"
 	if c.Stderr {
@@ -33,30 +53,35 @@ func (c *logsCmd) Run(e *Env) error {
 	}
 	w := bufio.NewWriter(e.Stdout)
 	defer w.Flush()
-	for _, p := range paths {
-		attempt := c.Attempt
-		if attempt < 0 {
-			attempt = 0
-			if d, err := st.LatestDone(p); err == nil {
-				attempt = d.Attempt
-			}
+	var missing error
+	shown := 0
+	for _, task := range tasks {
+		rc, err := task.Log(e.Ctx, stream, c.Attempt)
+		if errors.Is(err, client.ErrNotFound) && len(tasks) > 1 {
+			// Of a step's tasks only those that were retried have a
+			// later attempt; show those, and fail only if none has it.
+			missing = err
+			continue
 		}
-		if len(paths) > 1 {
-			fmt.Fprintf(w, "==> %s/%s/%s (attempt %d) <==\n", p.Run, p.Step, p.Task, attempt)
-		}
-		if err := copyLog(w, st, p, attempt, stream); err != nil {
+		if err != nil {
 			return err
 		}
+		attempt := c.Attempt
+		if attempt < 0 {
+			attempt = task.Attempt()
+		}
+		if len(tasks) > 1 {
+			fmt.Fprintf(w, "==> %s/%s/%s (attempt %d) <==\n", task.RunID(), task.Step(), task.ID(), attempt)
+		}
+		_, err = io.Copy(w, rc)
+		rc.Close()
+		if err != nil {
+			return err
+		}
+		shown++
+	}
+	if shown == 0 && missing != nil {
+		return fmt.Errorf("no task of step %q in run %s has attempt %d; the last one's: %w", t.step, t.run, c.Attempt, missing)
 	}
 	return nil
-}
-
-func copyLog(w io.Writer, st *store.Store, p store.TaskPath, attempt int, stream string) error {
-	r, err := st.OpenLog(p, attempt, stream)
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	_, err = io.Copy(w, r)
-	return err
 }

@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/flowc-dev/flowc/rt/internal/alive"
+	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/internal/runstate"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -34,7 +35,7 @@ func (e *Env) run(st *store.Store, id string) (*store.Run, error) {
 	flow := e.Def.Graph.Flow
 	r, err := st.GetRun(flow, id)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("run %q of flow %s not found; list the runs with %q", id, flow, e.Name+" runs --all")
+		return nil, e.noRun(id)
 	}
 	if err != nil {
 		return nil, err
@@ -45,12 +46,38 @@ func (e *Env) run(st *store.Store, id string) (*store.Run, error) {
 	return r, nil
 }
 
-// status is a run's status for display: a run still marked running whose
-// scheduler process is gone (the PID is dead, or is another process now)
-// was killed (kill -9, OOM, power loss, reboot) and will never finish.
-func status(r *store.Run) string {
-	if r.Status == "running" && r.PID > 0 && !alive.Process(r.PID, r.PIDStart) {
-		return "killed"
+// status is a run's status as every reader reports it (runstate.Of), so the
+// CLI and rt/client agree on "killed".
+func status(r *store.Run) string { return string(runstate.Of(r)) }
+
+// clientIn is a reader of the datastore the globals name, in namespace ns
+// ("" for all). It opens nothing for writing: a missing root reads as "no
+// runs" instead of being created.
+func (e *Env) clientIn(namespace string) (*client.Client, error) {
+	opts := []client.Option{client.WithNamespace(namespace)}
+	if e.G.DatastoreRoot != "" {
+		opts = append(opts, client.WithRoot(e.G.DatastoreRoot))
 	}
-	return r.Status
+	return client.New(opts...)
+}
+
+// clientRun looks run id up through rt/client in the current namespace,
+// with the CLI's wording when it does not exist.
+func (e *Env) clientRun(id string) (*client.Run, error) {
+	if err := store.ValidID("run id", id); err != nil {
+		return nil, err
+	}
+	cl, err := e.clientIn(e.namespace())
+	if err != nil {
+		return nil, err
+	}
+	r, err := cl.Flow(e.Def.Graph.Flow).Run(e.Ctx, id)
+	if errors.Is(err, client.ErrNotFound) {
+		return nil, e.noRun(id)
+	}
+	return r, err
+}
+
+func (e *Env) noRun(id string) error {
+	return fmt.Errorf("run %q of flow %s not found; list the runs with %q", id, e.Def.Graph.Flow, e.Name+" runs --all")
 }

@@ -30,7 +30,7 @@ func (c *resumeCmd) Run(e *Env) error {
 			return err
 		}
 		if e.Def.Graph.Step(c.Step) == nil {
-			return fmt.Errorf("flow %s has no step %q; its steps are %s", e.Def.Graph.Flow, c.Step, stepNames(e))
+			return e.unknownStep(c.Step)
 		}
 	}
 	st, err := e.OpenStore()

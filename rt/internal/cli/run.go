@@ -155,7 +155,10 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	if err != nil {
 		return fmt.Errorf("run %s failed: %w", id, err)
 	}
-	say("done")
+	// --quiet hides the tasks' output and the progress lines, not the
+	// outcome: a run always ends with one line, this one on success, the
+	// error on stderr otherwise.
+	e.Stdout.Write(console.Line(flow+"/"+id, 0, "done"))
 	return nil
 }
 

@@ -3,10 +3,10 @@ package cli
 import (
 	"bufio"
 	"fmt"
-	"slices"
-
-	"github.com/flowc-dev/flowc/rt/internal/store"
 )
+
+// The tag commands go through rt/client, which owns the one write a reader
+// may make (tags, under the run record's lock).
 
 type tagCmd struct {
 	Add    tagAddCmd    `cmd:"" help:"Add tags to a run."`
@@ -28,66 +28,31 @@ type tagListCmd struct {
 }
 
 func (c *tagAddCmd) Run(e *Env) error {
-	for _, t := range c.Tags {
-		if err := validTag("tag", t); err != nil {
-			return err
-		}
+	r, err := e.clientRun(c.ID)
+	if err != nil {
+		return err
 	}
-	return c.update(e, func(r *store.Run) error {
-		for _, t := range c.Tags {
-			if !slices.Contains(r.Tags, t) {
-				r.Tags = append(r.Tags, t)
-			}
-		}
-		return nil
-	})
+	return r.AddTags(e.Ctx, c.Tags...)
 }
 
 func (c *tagRemoveCmd) Run(e *Env) error {
-	return c.update(e, func(r *store.Run) error {
-		for _, t := range c.Tags {
-			if slices.Contains(r.SysTags, t) && !slices.Contains(r.Tags, t) {
-				return fmt.Errorf("tag %q of run %s is a system tag; system tags cannot be removed", t, r.ID)
-			}
-		}
-		r.Tags = slices.DeleteFunc(r.Tags, func(t string) bool { return slices.Contains(c.Tags, t) })
-		return nil
-	})
-}
-
-// update changes the run's record under its lock, so a tag edit and the
-// scheduler's status change never lose each other.
-func (a *tagArgs) update(e *Env, fn func(*store.Run) error) error {
-	st, err := e.OpenStore()
+	r, err := e.clientRun(c.ID)
 	if err != nil {
 		return err
 	}
-	if err := store.ValidID("run id", a.ID); err != nil {
-		return err
-	}
-	if _, err := e.run(st, a.ID); err != nil {
-		return err
-	}
-	return st.UpdateRun(e.Def.Graph.Flow, a.ID, fn)
+	return r.RemoveTags(e.Ctx, c.Tags...)
 }
 
 func (c *tagListCmd) Run(e *Env) error {
-	st, err := e.OpenStore()
-	if err != nil {
-		return err
-	}
-	if err := store.ValidID("run id", c.ID); err != nil {
-		return err
-	}
-	r, err := e.run(st, c.ID)
+	r, err := e.clientRun(c.ID)
 	if err != nil {
 		return err
 	}
 	w := bufio.NewWriter(e.Stdout)
-	for _, t := range r.Tags {
+	for _, t := range r.Tags() {
 		fmt.Fprintln(w, t)
 	}
-	for _, t := range r.SysTags {
+	for _, t := range r.SysTags() {
 		fmt.Fprintf(w, "%s (system)\n", t)
 	}
 	return w.Flush()

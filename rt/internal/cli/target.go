@@ -48,7 +48,7 @@ func (e *Env) tasks(st *store.Store, t target) ([]store.TaskPath, error) {
 		return nil, err
 	}
 	if e.Def.Graph.Step(t.step) == nil && t.step != sched.ParamsStep {
-		return nil, fmt.Errorf("flow %s has no step %q", flow, t.step)
+		return nil, e.unknownStep(t.step)
 	}
 	ids, err := st.ListTasks(flow, t.run, t.step)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

@@ -79,3 +79,12 @@ func quoteArg(s string) string {
 	}
 	return s
 }
+
+// ValidTag checks a user tag: one non-blank line. what names where it came
+// from ("--tag", "tag") for the message.
+func ValidTag(what, t string) error {
+	if strings.TrimSpace(t) == "" || strings.ContainsAny(t, "\n\r") {
+		return fmt.Errorf("%s %q is not a tag; tags are one non-blank line", what, t)
+	}
+	return nil
+}

@@ -131,7 +131,7 @@ func (t *task) call(ctx context.Context, p *prepared) (fail *rt.Failure) {
 			fail = &rt.Failure{
 				Type:    fmt.Sprintf("%T", v),
 				Message: msg,
-				Stack:   string(debug.Stack()),
+				Stack:   trimStack(debug.Stack()),
 			}
 		}
 	}()

@@ -1,0 +1,36 @@
+// Package runstate computes a run's status from its record, once, for
+// every reader: the CLI (runs, resume) and rt/client give the same answer,
+// "killed" included.
+package runstate
+
+import (
+	"github.com/flowc-dev/flowc/rt/internal/alive"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// Status is a run's status.
+type Status string
+
+// The statuses. A record only ever says running, succeeded or failed;
+// Killed is derived: the record says running but its scheduler is gone
+// (kill -9, out of memory, a reboot), so the run will never finish.
+const (
+	Running   Status = "running"
+	Succeeded Status = "succeeded"
+	Failed    Status = "failed"
+	Killed    Status = "killed"
+)
+
+// Of is r's status. Whether the scheduler lives is package alive's call
+// (PID plus start token); a run without a PID (started by a cloud
+// scheduler) is believed, its liveness is by heartbeat, elsewhere.
+func Of(r *store.Run) Status {
+	s := Status(r.Status)
+	if s == Running && r.PID > 0 && !alive.Process(r.PID, r.PIDStart) {
+		return Killed
+	}
+	return s
+}
+
+// Finished reports whether a run with status s is over, one way or another.
+func (s Status) Finished() bool { return s != Running && s != "" }
