@@ -26,16 +26,16 @@ func decodeSchedule(d *Directive, a argSet, errs *diags) func(*Set) {
 		if period != nil {
 			errs.errorf(c.KeyPos, "//flow:schedule has both %q and cron=; keep only one", period.Value)
 		}
-		if n := len(strings.Fields(c.Value)); n != 5 && n != 6 {
-			errs.errorf(c.ValuePos, "bad cron %q in //flow:schedule; want 5 or 6 space-separated fields, e.g. cron=\"0 10 * * ? *\"", c.Value)
+		for _, p := range checkCron(c.Value) {
+			errs.errorf(c.ValuePos, "bad cron %q in //flow:schedule: %s", c.Value, p)
 		}
 		v.Cron = c.Value
 	} else if period == nil && len(a.bare) == 0 && a.complete {
 		errs.errorf(d.NamePos, "//flow:schedule needs a period; write %s", usageSchedule)
 	}
 	if tz := a.get("timezone"); tz != nil {
-		if tz.Value == "" || strings.ContainsAny(tz.Value, " \t") {
-			errs.errorf(tz.ValuePos, "bad timezone %q in //flow:schedule; want an IANA name such as Europe/Paris", tz.Value)
+		if p := checkTimezone(tz.Value); p != "" {
+			errs.errorf(tz.ValuePos, "bad timezone %q in //flow:schedule%s", tz.Value, p)
 		}
 		v.Timezone = tz.Value
 	}

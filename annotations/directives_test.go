@@ -22,7 +22,7 @@ func TestDirectives(t *testing.T) {
 		{onType, "//flow:schedule hourly", Set{Schedule: &Schedule{Period: "hourly"}}},
 		{onType, "//flow:schedule weekly timezone=Europe/Paris", Set{Schedule: &Schedule{Period: "weekly", Timezone: "Europe/Paris"}}},
 		{onType, `//flow:schedule cron="0 10 * * ? *"`, Set{Schedule: &Schedule{Cron: "0 10 * * ? *"}}},
-		{onType, `//flow:schedule cron="*/5 * * * *" timezone="America/New_York"`, Set{Schedule: &Schedule{Cron: "*/5 * * * *", Timezone: "America/New_York"}}},
+		{onType, `//flow:schedule cron="*/5 * * * ? *" timezone="America/New_York"`, Set{Schedule: &Schedule{Cron: "*/5 * * * ? *", Timezone: "America/New_York"}}},
 		{onType, "//flow:project name=demo_project", Set{Project: &Project{Name: "demo_project"}}},
 		{onType, "//flow:image name=python:3.12", Set{Image: &Image{Name: "python:3.12"}}},
 		{onType, "//flow:flow\n//flow:schedule daily\n//flow:project name=p\n//flow:image name=i",

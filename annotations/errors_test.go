@@ -153,14 +153,21 @@ func TestErrors(t *testing.T) {
 		{"no period", "package p\n\n//flow:schedule timezone=UTC\ntype F struct{}\n", []string{
 			`3:8: //flow:schedule needs a period; write //flow:schedule daily|hourly|weekly|cron="..." [timezone=Area/City]`,
 		}},
-		{"period and cron", "package p\n\n//flow:schedule daily cron=\"0 * * * *\"\ntype F struct{}\n", []string{
+		{"period and cron", "package p\n\n//flow:schedule daily cron=\"0 * * * ? *\"\ntype F struct{}\n", []string{
 			`3:23: //flow:schedule has both "daily" and cron=; keep only one`,
 		}},
 		{"two periods", "package p\n\n//flow:schedule daily hourly\ntype F struct{}\n", []string{
 			`3:23: //flow:schedule has two periods, "daily" and "hourly"; keep only one`,
 		}},
 		{"bad cron", "package p\n\n//flow:schedule cron=\"0 10\"\ntype F struct{}\n", []string{
-			`3:22: bad cron "0 10" in //flow:schedule; want 5 or 6 space-separated fields, e.g. cron="0 10 * * ? *"`,
+			`3:22: bad cron "0 10" in //flow:schedule: found 2 fields, AWS cron has 6 (minutes hours day-of-month month day-of-week year); e.g. cron="0 10 * * ? *"`,
+		}},
+		{"cron out of range", "package p\n\n//flow:schedule cron=\"99 25 * * ? *\"\ntype F struct{}\n", []string{
+			`3:22: bad cron "99 25 * * ? *" in //flow:schedule: hours "25" has 25, out of range; use 0-23`,
+			`3:22: bad cron "99 25 * * ? *" in //flow:schedule: minutes "99" has 99, out of range; use 0-59`,
+		}},
+		{"unknown timezone", "package p\n\n//flow:schedule daily timezone=Mars/Olympus\ntype F struct{}\n", []string{
+			`3:32: bad timezone "Mars/Olympus" in //flow:schedule is not in the tz database; use a name such as Europe/Paris or UTC`,
 		}},
 		{"bad project name", "package p\n\n//flow:project name=Demo-X\ntype F struct{}\n", []string{
 			`3:21: bad project name "Demo-X" in //flow:project; use lowercase letters, digits and underscores`,

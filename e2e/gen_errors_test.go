@@ -247,6 +247,58 @@ func (f *Cycle) End(ctx context.Context) error { return nil }
 `,
 	at: "//flow:next A End", tok: "A End",
 	phrase: `step "B" goes back to "A", a cycle`,
+}, {
+	// go/types says "cannot assign to f.Middle" at the use and "field and
+	// method with the same name" at the method; the fix is at the field.
+	name: "field_step_clash",
+	src: `//flow:flow
+type Clash struct {
+	Middle string
+}
+
+//flow:step
+//flow:next Middle
+func (f *Clash) Start(ctx context.Context) error { f.Middle = "x"; return nil }
+
+//flow:step
+//flow:next End
+func (f *Clash) Middle(ctx context.Context) error { return nil }
+
+//flow:step
+func (f *Clash) End(ctx context.Context) error { return nil }
+`,
+	at: "\tMiddle string", tok: "Middle",
+	phrase: `field "Middle" of flow "Clash" has the name of its step "Middle" (flow.go:22:17)`, extraPhrase: "rename the field or the step",
+}, {
+	name: "cron_out_of_range",
+	src: `//flow:flow
+//flow:schedule cron="99 25 * * ? *"
+type Cron struct{}
+
+//flow:step
+//flow:next End
+func (f *Cron) Start(ctx context.Context) error { return nil }
+
+//flow:step
+func (f *Cron) End(ctx context.Context) error { return nil }
+`,
+	at: "//flow:schedule cron=", tok: `"99 25`,
+	phrase: `bad cron "99 25 * * ? *" in //flow:schedule: minutes "99" has 99, out of range; use 0-59`,
+}, {
+	name: "unknown_timezone",
+	src: `//flow:flow
+//flow:schedule daily timezone=Mars/Olympus
+type Zone struct{}
+
+//flow:step
+//flow:next End
+func (f *Zone) Start(ctx context.Context) error { return nil }
+
+//flow:step
+func (f *Zone) End(ctx context.Context) error { return nil }
+`,
+	at: "//flow:schedule daily", tok: "Mars/Olympus",
+	phrase: `bad timezone "Mars/Olympus" in //flow:schedule is not in the tz database`,
 }}
 
 var errLine = regexp.MustCompile(`^flow\.go:\d+:\d+: \S`)

@@ -62,6 +62,16 @@ func Generate(ctx context.Context, dir string, patterns []string, opts Options) 
 	for _, p := range pkgs {
 		r := Result{PkgPath: p.PkgPath, Dir: pkgDir(p)}
 		if errs := packageErrors(p); len(errs) > 0 {
+			if clashes, names := nameClashes(p); len(clashes) > 0 {
+				kept := clashes
+				for _, e := range errs {
+					if !echoesClash(e.Msg, names) {
+						kept = append(kept, e)
+					}
+				}
+				kept.Sort()
+				errs = kept
+			}
 			r.Errs = errs
 			results = append(results, r)
 			continue

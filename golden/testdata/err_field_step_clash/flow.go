@@ -1,0 +1,20 @@
+package main
+
+import "context"
+
+//flow:flow
+type ClashFlow struct {
+	Middle string
+	Other  int
+}
+
+//flow:step
+//flow:next Middle
+func (f *ClashFlow) Start(ctx context.Context) error { f.Middle = "x"; return nil }
+
+//flow:step
+//flow:next End
+func (f *ClashFlow) Middle(ctx context.Context) error { return nil }
+
+//flow:step
+func (f *ClashFlow) End(ctx context.Context) error { return nil }
