@@ -36,7 +36,7 @@ func TestRunParams(t *testing.T) {
 	}
 
 	envB := *b
-	envB.env = append(envB.env, "FLOWC_TOKEN=from-env", "FLOWC_COUNT=3")
+	envB.env = append(envB.env, "FLOWC_PARAM_TOKEN=from-env", "FLOWC_PARAM_COUNT=3")
 	id = envB.runFlow()
 	b.dump(id+"/Start", &seen, "--artifact", "Seen")
 	if want := `world|3|false|0.5|1m30s|["a" "b"]|1,2|from-env`; seen != want {

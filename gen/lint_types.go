@@ -295,13 +295,6 @@ func paramShape(t types.Type) string {
 	return paramJSON
 }
 
-// reservedOptions are the run options of the generated binary; a param
-// with one of these names would shadow it.
-var reservedOptions = []string{
-	"max-workers", "max-num-splits", "tag", "run-id-file", "datastore", "datastore-root",
-	"metadata", "namespace", "branch", "production", "quiet", "help", "origin-run-id",
-}
-
 func checkParams(m *flowModel, errs *errorList) {
 	seen := map[string]*fieldModel{}
 	for _, f := range m.fields {
@@ -316,10 +309,12 @@ func checkParams(m *flowModel, errs *errorList) {
 		} else {
 			pos = f.incl.Pos
 		}
-		for _, r := range reservedOptions {
-			if name == r {
-				errs.errorf(pos, "parameter %q of field %q collides with the built-in option --%s; rename it with name=", name, f.name, r)
+		if r, ok := rt.ReservedParam(name); ok {
+			what := "built-in option " + r.What
+			if !strings.HasPrefix(r.What, "--") {
+				what = "runtime setting " + r.What
 			}
+			errs.errorf(pos, "parameter %q of field %q collides with the %s; rename it with name=", name, f.name, what)
 		}
 		if prev := seen[name]; prev != nil {
 			errs.errorf(pos, "parameter %q of field %q is already the parameter of field %q; rename one with name=", name, f.name, prev.name)

@@ -70,7 +70,7 @@ func (e *emitter) paramsStruct(f *jen.File) {
 		name := fm.paramName()
 		tags := map[string]string{
 			"name": name,
-			"env":  "FLOWC_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")),
+			"env":  rt.ParamEnv(name),
 		}
 		if doc := trimDoc(fm.doc); doc != "" {
 			tags["help"] = strings.Join(strings.Fields(doc), " ")

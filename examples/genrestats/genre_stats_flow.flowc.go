@@ -270,8 +270,8 @@ var genreStatsFlowDef = &flowrt.FlowDef{
 
 // genreStatsFlowParams are the command-line parameters of GenreStatsFlow.
 type genreStatsFlowParams struct {
-	MovieData string `env:"FLOWC_MOVIE_DATA" help:"The path to a movie metadata file." name:"movie-data"`
-	MaxGenres int    `default:"5" env:"FLOWC_MAX_GENRES" help:"The max number of genres to return statistics for." name:"max-genres"`
+	MovieData string `env:"FLOWC_PARAM_MOVIE_DATA" help:"The path to a movie metadata file." name:"movie-data"`
+	MaxGenres int    `default:"5" env:"FLOWC_PARAM_MAX_GENRES" help:"The max number of genres to return statistics for." name:"max-genres"`
 }
 
 func main() {

@@ -180,10 +180,10 @@ var filesDef = &flowrt.FlowDef{
 
 // filesParams are the command-line parameters of Files.
 type filesParams struct {
-	Movies string `env:"FLOWC_MOVIES" help:"The movies, embedded when present." name:"movies"`
-	Blob   string `env:"FLOWC_BLOB" help:"Raw bytes, no default." name:"blob"`
-	Later  string `env:"FLOWC_LATER" help:"A default that does not exist at generate time." name:"later"`
-	Table  string `env:"FLOWC_TABLE" name:"table"`
+	Movies string `env:"FLOWC_PARAM_MOVIES" help:"The movies, embedded when present." name:"movies"`
+	Blob   string `env:"FLOWC_PARAM_BLOB" help:"Raw bytes, no default." name:"blob"`
+	Later  string `env:"FLOWC_PARAM_LATER" help:"A default that does not exist at generate time." name:"later"`
+	Table  string `env:"FLOWC_PARAM_TABLE" name:"table"`
 }
 
 // RunFiles runs Files with the command line args (without the program name) and returns the exit status.

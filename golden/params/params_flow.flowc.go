@@ -320,18 +320,18 @@ var paramsFlowDef = &flowrt.FlowDef{
 
 // paramsFlowParams are the command-line parameters of ParamsFlow.
 type paramsFlowParams struct {
-	Name    string        `default:"world" env:"FLOWC_NAME" help:"Who to greet." name:"name"`
-	Verbose bool          `env:"FLOWC_VERBOSE" help:"Verbose output." name:"verbose"`
-	Count   int           `default:"5" env:"FLOWC_COUNT" name:"count"`
-	Big     int64         `default:"-9000000000" env:"FLOWC_BIG" name:"big"`
-	Small   uint8         `default:"7" env:"FLOWC_SMALL" name:"small"`
-	Ratio   float64       `default:"0.5" env:"FLOWC_RATIO" name:"ratio"`
-	Wait    time.Duration `default:"1m30s" env:"FLOWC_WAIT" name:"wait"`
-	Genres  []string      `default:"a;b" env:"FLOWC_GENRES" help:"Genres to keep, separated by \";\"." name:"genres" sep:";"`
-	Sizes   []int         `default:"1,2,3" env:"FLOWC_SIZES" name:"sizes" sep:","`
-	Config  Config        `default:"{\"depth\":2}" env:"FLOWC_CONFIG" name:"config" type:"flowcjson"`
-	Token   string        `env:"FLOWC_TOKEN" name:"token" required:""`
-	Alpha   string        `env:"FLOWC_ALPHA_MODE" name:"alpha_mode"`
+	Name    string        `default:"world" env:"FLOWC_PARAM_NAME" help:"Who to greet." name:"name"`
+	Verbose bool          `env:"FLOWC_PARAM_VERBOSE" help:"Verbose output." name:"verbose"`
+	Count   int           `default:"5" env:"FLOWC_PARAM_COUNT" name:"count"`
+	Big     int64         `default:"-9000000000" env:"FLOWC_PARAM_BIG" name:"big"`
+	Small   uint8         `default:"7" env:"FLOWC_PARAM_SMALL" name:"small"`
+	Ratio   float64       `default:"0.5" env:"FLOWC_PARAM_RATIO" name:"ratio"`
+	Wait    time.Duration `default:"1m30s" env:"FLOWC_PARAM_WAIT" name:"wait"`
+	Genres  []string      `default:"a;b" env:"FLOWC_PARAM_GENRES" help:"Genres to keep, separated by \";\"." name:"genres" sep:";"`
+	Sizes   []int         `default:"1,2,3" env:"FLOWC_PARAM_SIZES" name:"sizes" sep:","`
+	Config  Config        `default:"{\"depth\":2}" env:"FLOWC_PARAM_CONFIG" name:"config" type:"flowcjson"`
+	Token   string        `env:"FLOWC_PARAM_TOKEN" name:"token" required:""`
+	Alpha   string        `env:"FLOWC_PARAM_ALPHA_MODE" name:"alpha_mode"`
 }
 
 func main() {

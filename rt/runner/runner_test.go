@@ -159,9 +159,9 @@ func TestLinear(t *testing.T) {
 	if !strings.Contains(runs, "succeeded") || !strings.Contains(runs, "t1,t 2") {
 		t.Errorf("runs:\n%s", runs)
 	}
-	// Options also come from FLOWC_<OPTION>.
+	// Parameters also come from FLOWC_PARAM_<NAME>.
 	mustRun(t, dir, "linear", "run", "--quiet", "--need", "n", "--run-id-file", "rid2")
-	r = flowc(t, dir, "linear", []string{"FLOWC_COUNT=100", "FLOWC_NEED=e"}, "run", "--quiet")
+	r = flowc(t, dir, "linear", []string{"FLOWC_PARAM_COUNT=100", "FLOWC_PARAM_NEED=e"}, "run", "--quiet")
 	if r.code != 0 {
 		t.Fatalf("run with env: %s", r.stderr)
 	}

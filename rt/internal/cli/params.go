@@ -63,6 +63,23 @@ func (c *runCmd) readParams(e *Env, st *store.Store) (*runParams, error) {
 	return p, nil
 }
 
+// BeforeResolve runs before kong reads the environment. Parameters used to
+// read FLOWC_<NAME>, now FLOWC_PARAM_<NAME> (so they cannot shadow runtime
+// settings); for one release, the old spelling is an error naming the new
+// one rather than silently ignored.
+func (c *runCmd) BeforeResolve(e *Env) error {
+	for i := range e.Def.Fields {
+		fd := &e.Def.Fields[i]
+		if fd.Kind == rt.FieldArtifact {
+			continue
+		}
+		if old := rt.LegacyParamEnv(fd.ParamName); os.Getenv(old) != "" {
+			return fmt.Errorf("environment variable %s no longer sets parameter --%s; rename it to %s", old, fd.ParamName, rt.ParamEnv(fd.ParamName))
+		}
+	}
+	return nil
+}
+
 // readInclude reads an includefile for ApplyParams: path "" means the
 // default, read from the working directory, or else the copy embedded at
 // generate time.

@@ -55,18 +55,18 @@ func (f *LinearFlow) End(ctx context.Context) error {
 	return nil
 }
 
-// LinearFlowParams are the command-line parameters.
+// LinearFlowParams are the command-line parameters (env as gen writes it).
 type LinearFlowParams struct {
-	Greeting string         `name:"greeting" help:"How to greet." default:"hello"`
-	Count    int            `name:"count" help:"How many." default:"3"`
-	Verbose  bool           `name:"verbose" help:"Talk more."`
-	Ratio    float64        `name:"ratio" help:"A ratio." default:"0.5"`
-	Wait     time.Duration  `name:"wait" help:"A duration." default:"1s"`
-	Names    []string       `name:"names" help:"Some names." default:"a,b" sep:","`
-	Extra    map[string]int `name:"extra" help:"JSON extras." type:"flowcjson" default:"{}"`
-	Need     string         `name:"need" help:"A required one." required:""`
-	Notes    string         `name:"notes" help:"A file of notes."`
-	Data     string         `name:"data" help:"A binary file."`
+	Greeting string         `name:"greeting" help:"How to greet." default:"hello" env:"FLOWC_PARAM_GREETING"`
+	Count    int            `name:"count" help:"How many." default:"3" env:"FLOWC_PARAM_COUNT"`
+	Verbose  bool           `name:"verbose" help:"Talk more." env:"FLOWC_PARAM_VERBOSE"`
+	Ratio    float64        `name:"ratio" help:"A ratio." default:"0.5" env:"FLOWC_PARAM_RATIO"`
+	Wait     time.Duration  `name:"wait" help:"A duration." default:"1s" env:"FLOWC_PARAM_WAIT"`
+	Names    []string       `name:"names" help:"Some names." default:"a,b" sep:"," env:"FLOWC_PARAM_NAMES"`
+	Extra    map[string]int `name:"extra" help:"JSON extras." type:"flowcjson" default:"{}" env:"FLOWC_PARAM_EXTRA"`
+	Need     string         `name:"need" help:"A required one." required:"" env:"FLOWC_PARAM_NEED"`
+	Notes    string         `name:"notes" help:"A file of notes." env:"FLOWC_PARAM_NOTES"`
+	Data     string         `name:"data" help:"A binary file." env:"FLOWC_PARAM_DATA"`
 }
 
 type F = LinearFlow
