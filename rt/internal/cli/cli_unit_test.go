@@ -46,11 +46,11 @@ type cliFlow struct {
 
 // cliParams is the parameter struct the generator emits: kong tags.
 type cliParams struct {
-	Token  string   `env:"FLOWC_TOKEN" name:"token" required:"" help:"A required string."`
-	N      int      `default:"2" env:"FLOWC_N" name:"n" help:"An int."`
-	Name   string   `default:"world" env:"FLOWC_NAME" name:"name"`
-	Genres []string `default:"a;b" env:"FLOWC_GENRES" name:"genres" sep:";"`
-	Cfg    Config   `default:"{\"depth\":1}" env:"FLOWC_CFG" name:"cfg" type:"flowcjson"`
+	Token  string   `env:"FLOWC_PARAM_TOKEN" name:"token" required:"" help:"A required string."`
+	N      int      `default:"2" env:"FLOWC_PARAM_N" name:"n" help:"An int."`
+	Name   string   `default:"world" env:"FLOWC_PARAM_NAME" name:"name"`
+	Genres []string `default:"a;b" env:"FLOWC_PARAM_GENRES" name:"genres" sep:";"`
+	Cfg    Config   `default:"{\"depth\":1}" env:"FLOWC_PARAM_CFG" name:"cfg" type:"flowcjson"`
 }
 
 func jsonField[T any](name, typ string, get func(*cliFlow) *T) rt.FieldDef {
@@ -255,7 +255,7 @@ func TestRunParameters(t *testing.T) {
 			cliFlow{Token: "t", N: 2, Name: "world", Genres: []string{"a", "b"}, Cfg: Config{Depth: 1}, Out: "worldworld/a+b/"}},
 		{"flags", nil, []string{"--token", "t", "--n", "3", "--name", "you", "--genres", "x;y;z", "--cfg", `{"depth":4,"label":"L"}`},
 			cliFlow{Token: "t", N: 3, Name: "you", Genres: []string{"x", "y", "z"}, Cfg: Config{Depth: 4, Label: "L"}, Out: "youyouyou/x+y+z/L"}},
-		{"env", []string{"FLOWC_TOKEN=e", "FLOWC_N=1", "FLOWC_CFG={\"depth\":9}"}, nil,
+		{"env", []string{"FLOWC_PARAM_TOKEN=e", "FLOWC_PARAM_N=1", "FLOWC_PARAM_CFG={\"depth\":9}"}, nil,
 			cliFlow{Token: "e", N: 1, Name: "world", Genres: []string{"a", "b"}, Cfg: Config{Depth: 9}, Out: "world/a+b/"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
