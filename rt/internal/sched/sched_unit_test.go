@@ -582,3 +582,99 @@ func TestProgress(t *testing.T) {
 		t.Errorf("console has no final progress line for Body:\n%s", console.String())
 	}
 }
+
+// TestSplitInForeach: each foreach body opens its own split; each inner
+// join takes the two branches of its own body, the outer join every inner
+// join in split order.
+func TestSplitInForeach(t *testing.T) {
+	g := &rt.Graph{Flow: "GridFlow", Steps: []*rt.Step{
+		{Name: "Start", Kind: rt.KindForeach, Foreach: "Rows", Next: []string{"Row"}, MatchingJoin: "All"},
+		{Name: "Row", Kind: rt.KindSplit, IsForeachBody: true, Next: []string{"L", "R"}, MatchingJoin: "Pair", In: []string{"Start"}, SplitParents: []string{"Start"}},
+		{Name: "L", Kind: rt.KindLinear, Next: []string{"Pair"}, In: []string{"Row"}, SplitParents: []string{"Start", "Row"}},
+		{Name: "R", Kind: rt.KindLinear, Next: []string{"Pair"}, In: []string{"Row"}, SplitParents: []string{"Start", "Row"}},
+		{Name: "Pair", Kind: rt.KindJoin, Join: true, Next: []string{"All"}, In: []string{"L", "R"}, SplitParents: []string{"Start"}},
+		{Name: "All", Kind: rt.KindJoin, Join: true, Next: []string{"End"}, In: []string{"Pair"}},
+		{Name: "End", Kind: rt.KindEnd, In: []string{"All"}},
+	}}
+	ex := &fake{}
+	ex.step = func(spec *sched.TaskSpec) (*store.Done, error) {
+		d := ok(spec)
+		if spec.Step == "Start" {
+			d.NumSplits = 3
+		}
+		return d, nil
+	}
+	mustRun(t, g, ex, 3)
+	ex.mu.Lock()
+	calls := slices.Clone(ex.calls)
+	ex.mu.Unlock()
+	byRow := map[int]map[string]string{} // row -> step -> task id
+	for _, c := range calls {
+		if len(c.ForeachStack) == 1 {
+			row := c.ForeachStack[0]
+			if byRow[row] == nil {
+				byRow[row] = map[string]string{}
+			}
+			if _, dup := byRow[row][c.Step]; dup {
+				t.Errorf("row %d ran %s twice", row, c.Step)
+			}
+			byRow[row][c.Step] = c.TaskID
+		}
+	}
+	var pairs []string
+	for row := range 3 {
+		ids := byRow[row]
+		if len(ids) != 4 {
+			t.Fatalf("row %d ran %v; want Row, L, R, Pair", row, ids)
+		}
+		var pair sched.TaskSpec
+		for _, c := range calls {
+			if c.Step == "Pair" && c.TaskID == ids["Pair"] {
+				pair = c
+			}
+		}
+		if want := fmt.Sprintf("%s/L/%s,%s/R/%s", run, ids["L"], run, ids["R"]); pair.InputPaths != want {
+			t.Errorf("row %d: Pair's inputs %q, want %q", row, pair.InputPaths, want)
+		}
+		pairs = append(pairs, ids["Pair"])
+	}
+	if all := ex.call(t, "All", -1); all.InputPaths != run+"/Pair/:"+strings.Join(pairs, ",") {
+		t.Errorf("All's inputs %q, want the rows' Pair tasks %v in order", all.InputPaths, pairs)
+	}
+}
+
+// TestSwitchLoop: a switch whose case leads back runs the loop's steps
+// again, as new tasks, until it takes the way out.
+func TestSwitchLoop(t *testing.T) {
+	g := &rt.Graph{Flow: "LoopFlow", Steps: []*rt.Step{
+		{Name: "Start", Kind: rt.KindStart, Next: []string{"Work"}},
+		{Name: "Work", Kind: rt.KindLinear, Next: []string{"Check"}, In: []string{"Check", "Start"}},
+		{Name: "Check", Kind: rt.KindSwitch, Next: []string{"Work", "End"}, In: []string{"Work"},
+			Switch: &rt.SwitchSpec{On: "Again", Cases: []rt.SwitchCase{{Value: "true", Step: "Work"}, {Value: "false", Step: "End"}}}},
+		{Name: "End", Kind: rt.KindEnd, In: []string{"Check"}},
+	}}
+	checks := 0
+	ex := &fake{}
+	ex.step = func(spec *sched.TaskSpec) (*store.Done, error) {
+		d := ok(spec)
+		if spec.Step == "Check" {
+			checks++
+			d.SwitchCase = "Work"
+			if checks == 3 {
+				d.SwitchCase = "End"
+			}
+		}
+		return d, nil
+	}
+	mustRun(t, g, ex, 2)
+	want := []string{"Start", "Work", "Check", "Work", "Check", "Work", "Check", "End"}
+	if got := ex.steps(); !reflect.DeepEqual(got, want) {
+		t.Fatalf("steps ran %v, want %v", got, want)
+	}
+	for i := 1; i < len(ex.calls); i++ {
+		prev, c := ex.calls[i-1], ex.calls[i]
+		if c.InputPaths != run+"/"+prev.Step+"/"+prev.TaskID {
+			t.Errorf("%s (task %s) has input %q, want the task before it", c.Step, c.TaskID, c.InputPaths)
+		}
+	}
+}
