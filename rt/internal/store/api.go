@@ -75,6 +75,26 @@ type TaskData struct {
 	// against its artifacts to tell which branch changed a field.
 	SplitBases []string `json:"split_bases,omitempty"`
 	Parents    []string `json:"parents,omitempty"` // input paths "run/step/task"
+	// Splits, in a foreach task's data.json, locates the items of its
+	// foreach field in chunk blobs, so that each body reads its own item
+	// without the whole field (a per-task cost flat in the foreach width).
+	// Readers that ignore it read the field, which is always stored whole.
+	Splits *Splits `json:"splits,omitempty"`
+}
+
+// Splits is the chunk index of a foreach field: chunk i holds the items
+// from Chunks[i].Start up to the next chunk's start, its blob the JSON
+// array of them (the same encoding as the field).
+type Splits struct {
+	Field  string       `json:"field"`
+	Chunks []SplitChunk `json:"chunks"`
+}
+
+// SplitChunk is one chunk blob of a Splits.
+type SplitChunk struct {
+	Start int    `json:"start"`
+	Hash  string `json:"hash"`
+	Size  int64  `json:"size"`
 }
 
 // Attempt is <attempt>.attempt.json, written when an attempt starts.

@@ -135,7 +135,7 @@ func (t *task) call(ctx context.Context, p *prepared) (fail *rt.Failure) {
 			}
 		}
 	}()
-	call := rt.StepCall{SplitIndex: t.spec.SplitIndex}
+	call := rt.StepCall{SplitIndex: p.splitIndex}
 	if p.src != nil {
 		call.Inputs = p.src
 	}
@@ -219,7 +219,11 @@ func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) 
 		}
 		p.arts[fd.Name] = a
 	}
-	d := &store.TaskData{Artifacts: p.arts, ForeachStack: stack, SplitBases: bases}
+	splits, err := t.writeSplits(p)
+	if err != nil {
+		return err
+	}
+	d := &store.TaskData{Artifacts: p.arts, ForeachStack: stack, SplitBases: bases, Splits: splits}
 	for _, par := range t.parents {
 		d.Parents = append(d.Parents, par.ref.String())
 	}

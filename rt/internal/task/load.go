@@ -108,6 +108,9 @@ type prepared struct {
 	arts   map[string]store.Artifact // passed on by hash unless re-encoded
 	encode []int                     // fields re-encoded after the step
 	src    *merge.Source             // joins only
+	// splitIndex is the index the step's dispatcher takes the item at: 0
+	// when only the item was decoded (see splits.go).
+	splitIndex int
 }
 
 // prepare builds the *F the step runs on. A non-join decodes only the
@@ -132,6 +135,12 @@ func (t *task) prepare() (*prepared, error) {
 			}
 		}
 		p.src = t.mergeSource()
+	}
+	p.splitIndex = t.spec.SplitIndex
+	if k, psDef, ok := t.splitField(); ok && slices.Contains(p.encode, k) && t.decodeItem(p.f, k, psDef) == nil {
+		// The field itself passes through by hash, never re-encoded.
+		p.encode = slices.DeleteFunc(slices.Clone(p.encode), func(x int) bool { return x == k })
+		p.splitIndex = 0
 	}
 	for _, k := range p.encode {
 		fd := &def.Fields[k]
