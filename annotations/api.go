@@ -88,6 +88,10 @@ type (
 		Pos            token.Pos
 		Times          int // default 3
 		MinutesBetween int // default 2
+		// MinutesBetweenSet is true when minutes_between was written:
+		// local runs wait only then (as Metaflow retries at once locally),
+		// cloud targets apply the default.
+		MinutesBetweenSet bool
 	}
 	Catch struct {
 		Pos token.Pos

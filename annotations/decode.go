@@ -224,6 +224,7 @@ func decodeRetry(d *Directive, a argSet, errs *diags) func(*Set) {
 	}
 	if n, ok := count(d, a.get("minutes_between"), errs); ok {
 		v.MinutesBetween = n
+		v.MinutesBetweenSet = true
 	}
 	return func(s *Set) { s.Retry = v }
 }

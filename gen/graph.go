@@ -60,7 +60,7 @@ func buildGraph(m *flowModel) *rt.Graph {
 		}
 		st.Kind = stepKind(sm.name, st)
 		if r := set.Retry; r != nil {
-			st.Retry = &rt.Retry{Times: r.Times, MinutesBetween: r.MinutesBetween}
+			st.Retry = &rt.Retry{Times: r.Times, MinutesBetween: r.MinutesBetween, MinutesBetweenSet: r.MinutesBetweenSet}
 		}
 		if set.Catch != nil {
 			st.Catch = set.Catch.Var.Name

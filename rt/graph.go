@@ -1,5 +1,7 @@
 package rt
 
+import "time"
+
 // Graph is a linted flow graph as the generator computed it. Generated code
 // carries it as a literal so that the runtime and the deployment targets never
 // reload or re-analyze source: every derived relation (parents, the split a
@@ -83,6 +85,19 @@ type Schedule struct {
 type Retry struct {
 	Times          int
 	MinutesBetween int
+	// MinutesBetweenSet is true when minutes_between was written in the
+	// annotation. A local run waits between attempts only then (Metaflow
+	// retries at once when run locally); cloud targets wait MinutesBetween,
+	// the default included.
+	MinutesBetweenSet bool
+}
+
+// LocalWait is how long a local run waits before the next attempt.
+func (r *Retry) LocalWait() time.Duration {
+	if r == nil || !r.MinutesBetweenSet {
+		return 0
+	}
+	return time.Duration(r.MinutesBetween) * time.Minute
 }
 
 // Resources are resource hints; zero means unset.

@@ -33,7 +33,7 @@ var flakyFlowDef = &flowrt.FlowDef{
 				Foreach:      "Items",
 				In:           []string{"Start"},
 				MatchingJoin: "Join",
-				Retry:        &flowrt.Retry{Times: 2},
+				Retry:        &flowrt.Retry{Times: 2, MinutesBetweenSet: true},
 				Uses:         []string{"Attempts"},
 			},
 			{

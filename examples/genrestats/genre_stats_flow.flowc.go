@@ -41,7 +41,7 @@ var genreStatsFlowDef = &flowrt.FlowDef{
 				In:            []string{"Start"},
 				SplitParents:  []string{"Start"},
 				IsForeachBody: true,
-				Retry:         &flowrt.Retry{Times: 1},
+				Retry:         &flowrt.Retry{Times: 1, MinutesBetweenSet: true},
 				Catch:         "ComputeFailed",
 				Uses:          []string{"Movies", "Genre", "Quartiles"},
 			},

@@ -34,7 +34,7 @@ var decoratedDef = &flowrt.FlowDef{
 				Pos:   "flow.go:35:21",
 				Next:  []string{"End"},
 				In:    []string{"Start"},
-				Retry: &flowrt.Retry{Times: 5},
+				Retry: &flowrt.Retry{Times: 5, MinutesBetweenSet: true},
 				Catch: "Failed",
 				Resources: flowrt.Resources{
 					CPU:       4,

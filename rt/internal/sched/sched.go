@@ -254,7 +254,7 @@ func (s *Scheduler) attempts(ctx context.Context, spec *TaskSpec, retry *rt.Retr
 		if retry == nil || spec.Attempt >= retry.Times {
 			return d, err
 		}
-		wait := time.Duration(retry.MinutesBetween) * time.Minute
+		wait := retry.LocalWait()
 		s.printf("%s", lineFor(s.RunID, spec, fmt.Sprintf("attempt %d failed; retrying in %s (//flow:retry)", spec.Attempt, wait)))
 		select {
 		case <-time.After(wait):
