@@ -151,5 +151,16 @@ func Include(names ...string) MergeOption {
 // runtime reports it as such rather than as a bug in the step.
 type loadError struct{ err error }
 
+// InputLoadFailure returns the storage error when v, a value recovered from
+// a step's panic, is the one Inputs.At raised; the runtime calls it to
+// report a storage failure (naming the blob) instead of a panic with its
+// stack.
+func InputLoadFailure(v any) (error, bool) {
+	if e, ok := v.(*loadError); ok {
+		return e.err, true
+	}
+	return nil, false
+}
+
 func (e *loadError) Error() string { return "loading join input: " + e.err.Error() }
 func (e *loadError) Unwrap() error { return e.err }

@@ -124,6 +124,12 @@ func (t *task) describe(f *rt.Failure) string {
 func (t *task) call(ctx context.Context, p *prepared) (fail *rt.Failure) {
 	defer func() {
 		if v := recover(); v != nil {
+			if err, ok := rt.InputLoadFailure(v); ok {
+				// Not a bug in the step: no stack, and the message names
+				// the input and the blob.
+				fail = &rt.Failure{Type: "storage", Message: "loading the join's inputs: " + err.Error()}
+				return
+			}
 			msg := fmt.Sprint(v)
 			if err, ok := v.(error); ok {
 				msg = err.Error()
