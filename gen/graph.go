@@ -86,24 +86,7 @@ func buildGraph(m *flowModel) *rt.Graph {
 		sm.step = st
 		g.Steps = append(g.Steps, st)
 	}
-	for _, st := range g.Steps {
-		for _, n := range st.Next {
-			if t := g.Step(n); t != nil && !slices.Contains(t.In, st.Name) {
-				t.In = append(t.In, st.Name)
-			}
-		}
-		if st.Foreach != "" {
-			if t := g.Step(st.Next[0]); t != nil {
-				t.IsForeachBody = true
-			}
-		}
-	}
-	for _, st := range g.Steps {
-		sort.Strings(st.In)
-	}
-	if start := g.Step("Start"); start != nil {
-		traverse(g, start, nil, map[string]bool{"Start": true}, map[string]bool{})
-	}
+	g.Link()
 	return g
 }
 
@@ -123,50 +106,4 @@ func stepKind(name string, st *rt.Step) string {
 		return rt.KindStart
 	}
 	return rt.KindLinear
-}
-
-// traverse computes SplitParents and MatchingJoin the way Metaflow's
-// graph.py does: walk from Start carrying the stack of open splits; a split
-// or foreach pushes itself, a join pops the innermost and closes it. path
-// guards against cycles; done skips a (step, stack) pair already walked, so
-// diamond-heavy graphs stay linear to walk.
-func traverse(g *rt.Graph, st *rt.Step, parents []string, path, done map[string]bool) {
-	key := st.Name + "\x00" + strings.Join(parents, "\x00")
-	if done[key] {
-		return
-	}
-	done[key] = true
-	switch st.Kind {
-	case rt.KindSplit, rt.KindForeach:
-		st.SplitParents = cloneOrNil(parents)
-		parents = append(cloneOrNil(parents), st.Name)
-	case rt.KindJoin:
-		st.SplitParents = cloneOrNil(parents)
-		if len(parents) > 0 {
-			if split := g.Step(parents[len(parents)-1]); split != nil && split.MatchingJoin == "" {
-				split.MatchingJoin = st.Name
-			}
-			parents = parents[:len(parents)-1]
-		}
-	default:
-		st.SplitParents = cloneOrNil(parents)
-	}
-	for _, n := range st.Next {
-		child := g.Step(n)
-		if child == nil || path[n] {
-			continue
-		}
-		path[n] = true
-		traverse(g, child, parents, path, done)
-		delete(path, n)
-	}
-}
-
-// cloneOrNil copies s, keeping an empty stack nil so that literals and
-// comparisons do not tell "no splits" apart by allocation.
-func cloneOrNil(s []string) []string {
-	if len(s) == 0 {
-		return nil
-	}
-	return slices.Clone(s)
 }

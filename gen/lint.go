@@ -159,18 +159,7 @@ func checkEnd(m *flowModel, errs *errorList) {
 }
 
 func checkReachable(m *flowModel, errs *errorList) {
-	seen := map[string]bool{"Start": true}
-	queue := []string{"Start"}
-	for len(queue) > 0 {
-		st := m.graph.Step(queue[0])
-		queue = queue[1:]
-		for _, n := range st.Next {
-			if !seen[n] {
-				seen[n] = true
-				queue = append(queue, n)
-			}
-		}
-	}
+	seen := m.graph.Reachable("Start")
 	for _, s := range m.steps {
 		if !seen[s.name] {
 			errs.errorf(s.pos, "step %q is unreachable from \"Start\"; add it to a //flow:next or delete it", s.name)
@@ -228,19 +217,6 @@ func checkSplitsJoined(m *flowModel, errs *errorList) {
 	}
 }
 
-// openAfter is the stack of splits still open when a step finishes.
-func openAfter(st *rt.Step) []string {
-	switch st.Kind {
-	case rt.KindSplit, rt.KindForeach:
-		return append(slices.Clone(st.SplitParents), st.Name)
-	case rt.KindJoin:
-		if len(st.SplitParents) > 0 {
-			return st.SplitParents[:len(st.SplitParents)-1]
-		}
-	}
-	return st.SplitParents
-}
-
 // checkJoins is Metaflow's check_split_join_balance: a join closes the
 // innermost open split, and every one of its inputs must come from that
 // split's branches.
@@ -256,7 +232,7 @@ func checkJoins(m *flowModel, errs *errorList) {
 		}
 		split := st.SplitParents[len(st.SplitParents)-1]
 		for _, in := range st.In {
-			open := openAfter(m.graph.Step(in))
+			open := m.graph.Step(in).OpenAfter()
 			if len(open) == 0 || open[len(open)-1] != split {
 				from := "no split"
 				if len(open) > 0 {
@@ -283,7 +259,7 @@ func checkForeachThenJoin(m *flowModel, errs *errorList) {
 func checkConvergence(m *flowModel, errs *errorList) {
 	reachable := map[string]bool{"Start": true}
 	for _, s := range m.steps {
-		if s.name != "Start" && reaches(m.graph, "Start", s.name, "") {
+		if s.name != "Start" && m.graph.Reaches("Start", s.name, "") {
 			reachable[s.name] = true
 		}
 	}
@@ -296,7 +272,7 @@ func checkConvergence(m *flowModel, errs *errorList) {
 		// own errors; counting them here would only repeat those.
 		var preds []string
 		for _, p := range st.In {
-			if p != st.Name && reachable[p] && !reaches(m.graph, st.Name, p, "") {
+			if p != st.Name && reachable[p] && !m.graph.Reaches(st.Name, p, "") {
 				preds = append(preds, p)
 			}
 		}
@@ -315,38 +291,17 @@ func switchAlternatives(m *flowModel, x *rt.Step, preds []string) bool {
 		if w.Kind != rt.KindSwitch {
 			continue
 		}
-		open := openAfter(w)
+		open := w.OpenAfter()
 		ok := true
 		for _, p := range preds {
 			ps := m.graph.Step(p)
-			if !slices.Equal(openAfter(ps), open) || (p != w.Name && !reaches(m.graph, w.Name, p, x.Name)) {
+			if !slices.Equal(ps.OpenAfter(), open) || (p != w.Name && !m.graph.Reaches(w.Name, p, x.Name)) {
 				ok = false
 				break
 			}
 		}
 		if ok {
 			return true
-		}
-	}
-	return false
-}
-
-// reaches reports whether to can be reached from from without passing
-// through avoid.
-func reaches(g *rt.Graph, from, to, avoid string) bool {
-	seen := map[string]bool{from: true}
-	stack := []string{from}
-	for len(stack) > 0 {
-		st := g.Step(stack[len(stack)-1])
-		stack = stack[:len(stack)-1]
-		for _, n := range st.Next {
-			if n == to {
-				return true
-			}
-			if n != avoid && !seen[n] && g.Step(n) != nil {
-				seen[n] = true
-				stack = append(stack, n)
-			}
 		}
 	}
 	return false

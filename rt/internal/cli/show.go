@@ -15,21 +15,27 @@ type showCmd struct {
 
 func (c *showCmd) Run(e *Env) error {
 	g := e.Def.Graph
+	// Steps in graph order (each after the steps it follows), as Metaflow's
+	// show lists them; the JSON keeps source order, as the schema says.
+	var steps []*rt.Step
+	for _, name := range g.Order() {
+		steps = append(steps, g.Step(name))
+	}
 	w := bufio.NewWriter(e.Stdout)
 	defer w.Flush()
 	switch c.Format {
 	case "json":
-		b, err := json.MarshalIndent(g, "", "  ")
+		b, err := json.MarshalIndent(g, "", "  ") // the schema documented on rt.Graph
 		if err != nil {
 			return err
 		}
 		w.Write(append(b, '\n'))
 	case "dot":
 		fmt.Fprintf(w, "digraph %s {\n", g.Flow)
-		for _, s := range g.Steps {
+		for _, s := range steps {
 			fmt.Fprintf(w, "  %s [label=%q];\n", s.Name, s.Name+"\n"+kindLabel(s))
 		}
-		for _, s := range g.Steps {
+		for _, s := range steps {
 			for _, n := range edges(s) {
 				fmt.Fprintf(w, "  %s -> %s%s;\n", s.Name, n.to, dotLabel(n.label))
 			}
@@ -37,10 +43,10 @@ func (c *showCmd) Run(e *Env) error {
 		fmt.Fprintln(w, "}")
 	case "mermaid":
 		fmt.Fprintln(w, "flowchart TD")
-		for _, s := range g.Steps {
+		for _, s := range steps {
 			fmt.Fprintf(w, "  %s[\"%s<br/>%s\"]\n", s.Name, s.Name, kindLabel(s))
 		}
-		for _, s := range g.Steps {
+		for _, s := range steps {
 			for _, n := range edges(s) {
 				if n.label != "" {
 					fmt.Fprintf(w, "  %s -->|%s| %s\n", s.Name, n.label, n.to)
@@ -53,7 +59,7 @@ func (c *showCmd) Run(e *Env) error {
 		if g.Doc != "" {
 			fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(g.Doc))
 		}
-		for _, s := range g.Steps {
+		for _, s := range steps {
 			fmt.Fprintf(w, "Step %s (%s)\n", s.Name, kindLabel(s))
 			for _, line := range strings.Split(strings.TrimSpace(s.Doc), "\n") {
 				if line != "" {

@@ -231,10 +231,8 @@ func (o *origin) expected(s string) int {
 		return 1
 	}
 	if gs.Join {
-		for _, opener := range o.g.Steps {
-			if opener.MatchingJoin == s {
-				return len(o.tasks[opener.Name])
-			}
+		if opener := o.g.SplitOf(s); opener != nil {
+			return len(o.tasks[opener.Name])
 		}
 	}
 	n := 0

@@ -113,7 +113,7 @@ func NewPlan(g *rt.Graph, st *store.Store, flow, originRun, from string) (*Plan,
 	if err := o.checkShape(); err != nil {
 		return nil, err
 	}
-	order := topoOrder(g)
+	order := g.Order()
 	incomplete := o.incomplete(order)
 	if from == "" {
 		for _, s := range order {
@@ -127,9 +127,9 @@ func NewPlan(g *rt.Graph, st *store.Store, flow, originRun, from string) (*Plan,
 		}
 	}
 
-	rerun := reach(g, from)
+	rerun := g.Reachable(from)
 	for s := range incomplete {
-		for r := range reach(g, s) {
+		for r := range g.Reachable(s) {
 			rerun[r] = true
 		}
 	}
