@@ -89,7 +89,7 @@ func TestGenShowJSON(t *testing.T) {
 		`"version":1`, `"flow":"GraphFlow"`, `"project":"demo"`, `"image":"base:1"`,
 		`"schedule":{"cron":"00**?*","period":"daily","timezone":"Europe/Paris"}`,
 		`"name":"Body"`, `"doc":"Bodyhandlesoneitem."`, `"foreach_body":true`, `"split_parents":["Start"]`,
-		`"retry":{"times":2,"minutes_between":0}`, `"catch":"Failed"`, `"timeout_seconds":90`,
+		`"retry":{"times":2,"minutes_between":0,"minutes_between_set":true}`, `"catch":"Failed"`, `"timeout_seconds":90`,
 		`"resources":{"cpu":2,"memory_mib":4096,"gpu":1,"disk_mib":100}`,
 		`"batch":{"queue":"q","image":"img","iam_role":"arn:role"}`,
 		`"kubernetes":{"namespace":"ns","service_account":"sa"}`,
