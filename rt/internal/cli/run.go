@@ -146,14 +146,20 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 		}
 		err = s.Run(ctx)
 	}
-	if ferr := finish(st, flow, id, err); ferr != nil && err == nil {
-		err = ferr
+	// A status that cannot be recorded is said, never dropped: the record
+	// still says running, which `runs` shows as killed.
+	unrecorded := ""
+	if ferr := finish(st, flow, id, err); ferr != nil {
+		unrecorded = fmt.Sprintf("; recording that failed too (%v), so the run shows as killed", ferr)
+		if err == nil {
+			return fmt.Errorf("run %s succeeded, but recording that failed: %w; the run shows as killed, its tasks are complete", id, ferr)
+		}
 	}
 	if errors.Is(err, sched.ErrInterrupted) {
-		return fmt.Errorf("run %s was killed: %w; resume it with %q", id, err, e.Name+" resume")
+		return fmt.Errorf("run %s was killed: %w%s; resume it with %q", id, err, unrecorded, e.Name+" resume")
 	}
 	if err != nil {
-		return fmt.Errorf("run %s failed: %w", id, err)
+		return fmt.Errorf("run %s failed: %w%s", id, err, unrecorded)
 	}
 	// --quiet hides the tasks' output and the progress lines, not the
 	// outcome: a run always ends with one line, this one on success, the

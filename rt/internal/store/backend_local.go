@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -40,6 +41,31 @@ func (l localFS) put(key string, data []byte) error {
 	}
 	if err != nil {
 		os.Remove(f.Name())
+	}
+	return err
+}
+
+// overwrite rewrites the existing file key in place when data fits in its
+// current size, so no new space is needed: the fallback of a run record's
+// update on a full disk. Unlike put it is not atomic, which is why it is
+// only a fallback.
+func (l localFS) overwrite(key string, data []byte) error {
+	f, err := os.OpenFile(l.path(key), os.O_WRONLY, 0)
+	if err != nil {
+		return err
+	}
+	fi, err := f.Stat()
+	if err == nil && fi.Size() < int64(len(data)) {
+		err = fmt.Errorf("%d bytes do not fit in the %d of %s", len(data), fi.Size(), l.path(key))
+	}
+	if err == nil {
+		_, err = f.WriteAt(data, 0)
+	}
+	if err == nil {
+		err = f.Truncate(int64(len(data)))
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
 	}
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Run records. A run directory becomes visible with its record already in
@@ -96,10 +97,34 @@ func (s *Store) writeRun(r *Run) error {
 	if err != nil {
 		return err
 	}
-	if err := s.b.put(runKey(r.Flow, r.ID)+"/"+runFile, append(data, '\n')); err != nil {
+	key := runKey(r.Flow, r.ID) + "/" + runFile
+	err = s.b.put(key, append(data, '\n'))
+	if err != nil && noSpace(err) {
+		// A full disk would leave the record saying "running", which
+		// reads as killed once the scheduler is gone: the final status
+		// (failed, often because of that very disk) would be lost. The
+		// old record's own space still holds the new one, compacted.
+		if o, ok := s.b.(inPlace); ok {
+			if compact, jerr := json.Marshal(r); jerr == nil && o.overwrite(key, append(compact, '\n')) == nil {
+				return nil
+			}
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("writing run %q: %w", r.Flow+"/"+r.ID, err)
 	}
 	return nil
+}
+
+// inPlace is a backend that can rewrite an existing small file within the
+// space it already has (the local file system; an object store's put
+// never runs out of space).
+type inPlace interface {
+	overwrite(key string, data []byte) error
+}
+
+func noSpace(err error) bool {
+	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
 // UpdateRun read-modify-writes the run record under a lock. If fn returns
