@@ -4,25 +4,28 @@ import (
 	"errors"
 
 	"github.com/flowc-dev/flowc/rt/internal/task"
+	"github.com/flowc-dev/flowc/rt/taskspec"
 )
 
+// stepCmd runs one task. Its arguments are the public task contract
+// (rt/taskspec), which every scheduler renders with taskspec.Step.Args:
+// they are parsed there, not by kong tags, so the contract exists once.
 type stepCmd struct {
-	Step       string `arg:"" help:"The step to run."`
-	RunID      string `name:"run-id" required:"" help:"The run the task belongs to."`
-	TaskID     string `name:"task-id" required:"" help:"The task's id."`
-	InputPaths string `name:"input-paths" required:"" help:"The input tasks: run/step/task,... or run/step/:id1,id2,..."`
-	SplitIndex int    `name:"split-index" default:"-1" help:"Index into the parent foreach (foreach bodies)."`
-	RetryCount int    `name:"retry-count" default:"0" help:"Attempt number, 0 for the first."`
+	Args []string `arg:"" optional:"" passthrough:"all" placeholder:"STEP --run-id R --task-id T --input-paths P..." help:"STEP --run-id R --task-id T --input-paths P (repeatable; the lists are concatenated) [--split-index I] [--retry-count A]."`
 }
 
 func (c *stepCmd) Run(e *Env) error {
+	sp, err := taskspec.ParseStep(c.Args)
+	if err != nil {
+		return err
+	}
 	st, err := e.OpenStore()
 	if err != nil {
 		return err
 	}
 	err = task.Run(e.Ctx, e.Def, st, task.Spec{
-		Step: c.Step, Run: c.RunID, Task: c.TaskID, InputPaths: c.InputPaths,
-		SplitIndex: c.SplitIndex, Attempt: c.RetryCount, Quiet: e.G.Quiet,
+		Step: sp.Step, Run: sp.RunID, Task: sp.TaskID, InputPaths: sp.InputPaths,
+		SplitIndex: sp.SplitIndex, Attempt: sp.RetryCount, Quiet: e.G.Quiet,
 	})
 	if errors.Is(err, task.ErrFailed) {
 		return exitCode(1) // the failure is in the task's log and marker

@@ -1,101 +1,23 @@
-// Package ipath reads and writes the --input-paths of a task: a
-// comma-separated list of "run/step/task" paths, where the compact form
-// "run/step/:id1,id2,..." names several tasks of one step, so a join of
-// 10 000 foreach tasks fits on one command line.
+// Package ipath is the runtime's name for the input-path format, which the
+// public task contract (rt/taskspec) owns.
 package ipath
 
-import (
-	"fmt"
-	"strconv"
-	"strings"
-
-	"github.com/flowc-dev/flowc/rt/internal/store"
-)
+import "github.com/flowc-dev/flowc/rt/taskspec"
 
 // Ref is one input task.
-type Ref struct{ Run, Step, Task string }
-
-func (r Ref) String() string { return r.Run + "/" + r.Step + "/" + r.Task }
+type Ref = taskspec.Ref
 
 // StepTask is a task of the run being scheduled, as Format takes it.
-type StepTask struct {
-	Step string
-	Task int
-}
+type StepTask = taskspec.StepTask
 
-// Format writes refs (tasks of run) in compact form: consecutive tasks of
-// the same step share one "run/step/:" prefix.
-func Format(run string, refs []StepTask) string {
-	var b strings.Builder
-	for i, r := range refs {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		switch {
-		case i > 0 && refs[i-1].Step == r.Step:
-			// continues the group opened before
-		case i+1 < len(refs) && refs[i+1].Step == r.Step:
-			b.WriteString(run + "/" + r.Step + "/:")
-		default:
-			b.WriteString(run + "/" + r.Step + "/")
-		}
-		b.WriteString(strconv.Itoa(r.Task))
-	}
-	return b.String()
-}
+// Format writes refs (tasks of run) in compact form.
+func Format(run string, refs []StepTask) string { return taskspec.FormatInputPaths(run, refs) }
 
 // ParseRef reads one task reference "run/step/task", validating every id.
-func ParseRef(s string) (Ref, error) {
-	parts := strings.Split(s, "/")
-	if len(parts) != 3 {
-		return Ref{}, fmt.Errorf("task reference %q is not run/step/task", s)
-	}
-	r := Ref{parts[0], parts[1], parts[2]}
-	return r, Valid(r)
-}
+func ParseRef(s string) (Ref, error) { return taskspec.ParseRef(s) }
 
 // Parse reads an --input-paths value, validating every id.
-func Parse(s string) ([]Ref, error) {
-	if s == "" {
-		return nil, fmt.Errorf("--input-paths is empty; give at least one run/step/task")
-	}
-	var refs []Ref
-	var group *Ref // the prefix of an open compact group
-	for _, tok := range strings.Split(s, ",") {
-		var r Ref
-		if !strings.Contains(tok, "/") {
-			if group == nil {
-				return nil, fmt.Errorf("input path %q is not run/step/task", tok)
-			}
-			r = Ref{group.Run, group.Step, tok}
-		} else {
-			parts := strings.Split(tok, "/")
-			if len(parts) != 3 {
-				return nil, fmt.Errorf("input path %q is not run/step/task", tok)
-			}
-			r = Ref{parts[0], parts[1], parts[2]}
-			group = nil
-			if rest, ok := strings.CutPrefix(r.Task, ":"); ok {
-				r.Task = rest
-				g := r
-				group = &g
-			}
-		}
-		if err := Valid(r); err != nil {
-			return nil, err
-		}
-		refs = append(refs, r)
-	}
-	return refs, nil
-}
+func Parse(s string) ([]Ref, error) { return taskspec.ParseInputPaths(s) }
 
 // Valid checks every id of r.
-func Valid(r Ref) error {
-	if err := store.ValidID("run id", r.Run); err != nil {
-		return err
-	}
-	if err := store.ValidID("step", r.Step); err != nil {
-		return err
-	}
-	return store.ValidID("task id", r.Task)
-}
+func Valid(r Ref) error { return taskspec.ValidRef(r) }

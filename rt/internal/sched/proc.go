@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"slices"
-	"strconv"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -40,13 +39,10 @@ type Proc struct {
 // child that died without committing (killed, crashed in the runtime) gets
 // a failed marker written for it, so the attempt is never left open.
 func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error) {
-	step := []string{"step", spec.Step,
-		"--run-id", p.RunID, "--task-id", spec.TaskID,
-		"--input-paths", spec.InputPaths,
-		"--retry-count", strconv.Itoa(spec.Attempt)}
-	if spec.SplitIndex >= 0 {
-		step = append(step, "--split-index", strconv.Itoa(spec.SplitIndex))
-	}
+	step := taskspec.Step{
+		Step: spec.Step, RunID: p.RunID, TaskID: spec.TaskID, InputPaths: spec.InputPaths,
+		SplitIndex: spec.SplitIndex, RetryCount: spec.Attempt,
+	}.Args()
 	cmd := exec.Command(p.Bin, append(slices.Clip(p.Selector), step...)...)
 	cmd.Env = append(slices.Clip(p.Env), spec.Env...)
 	cmd.Env = append(cmd.Env, taskspec.Marker(p.Flow, len(step)), runDepthEnv())

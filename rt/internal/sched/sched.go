@@ -17,6 +17,7 @@ import (
 	"github.com/flowc-dev/flowc/rt/internal/console"
 	"github.com/flowc-dev/flowc/rt/internal/ipath"
 	"github.com/flowc-dev/flowc/rt/internal/store"
+	"github.com/flowc-dev/flowc/rt/taskspec"
 )
 
 // TaskSpec is one attempt of one task.
@@ -114,7 +115,7 @@ type result struct {
 
 // ParamsStep is the pseudo-step whose task 0 holds a run's parameters; it
 // is Start's input.
-const ParamsStep = "_parameters"
+const ParamsStep = taskspec.ParamsStep
 
 // Run schedules the flow from Start. It returns when no task runs any
 // more: nil when End finished, else the first failure.

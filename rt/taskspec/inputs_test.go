@@ -1,4 +1,4 @@
-package ipath
+package taskspec
 
 import (
 	"reflect"
@@ -7,11 +7,11 @@ import (
 
 func TestFormatParse(t *testing.T) {
 	refs := []StepTask{{"A", 3}, {"B", 4}, {"B", 5}, {"B", 9}, {"C", 7}}
-	s := Format("12", refs)
+	s := FormatInputPaths("12", refs)
 	if want := "12/A/3,12/B/:4,5,9,12/C/7"; s != want {
 		t.Fatalf("Format = %q, want %q", s, want)
 	}
-	got, err := Parse(s)
+	got, err := ParseInputPaths(s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,8 +23,8 @@ func TestFormatParse(t *testing.T) {
 
 func TestParseRejects(t *testing.T) {
 	for _, s := range []string{"", "5", "1/A", "1/A/2/3", "1/../2", "1/A/:2,..", "1/A/2,/x", "1/A/:"} {
-		if _, err := Parse(s); err == nil {
-			t.Errorf("Parse(%q) accepted", s)
+		if _, err := ParseInputPaths(s); err == nil {
+			t.Errorf("ParseInputPaths(%q) accepted", s)
 		}
 	}
 }

@@ -1,0 +1,131 @@
+package taskspec
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+func TestStepArgsRoundTrip(t *testing.T) {
+	for _, s := range []Step{
+		{Step: "Start", RunID: "1", TaskID: "1", InputPaths: "1/_parameters/0", SplitIndex: -1},
+		{Step: "Body", RunID: "12", TaskID: "Body-3.4", InputPaths: "12/Fan/Fan-3", SplitIndex: 4, RetryCount: 2},
+		{Step: "Join", RunID: "7", TaskID: "9", InputPaths: "7/A/3,7/B/:4,5,9", SplitIndex: -1},
+	} {
+		args := s.Args()
+		if args[0] != StepCommand {
+			t.Fatalf("Args() = %q; want %q first", args, StepCommand)
+		}
+		got, err := ParseStep(args[1:])
+		if err != nil || got != s {
+			t.Errorf("ParseStep(%q) = %+v, %v; want %+v", args, got, err, s)
+		}
+	}
+	got, err := ParseStep([]string{"--run-id=3", "End", "--task-id", "5", "--input-paths=3/J/4"})
+	if err != nil || got.Step != "End" || got.RunID != "3" || got.SplitIndex != -1 {
+		t.Errorf("--flag=value form: %+v, %v", got, err)
+	}
+	for _, bad := range [][]string{
+		{"Start", "--run-id", "1", "--task-id", "1"},                              // no inputs
+		{"--run-id", "1", "--task-id", "1", "--input-paths", "1/A/1"},             // no step
+		{"A", "B", "--run-id", "1", "--task-id", "1", "--input-paths", "1/A/1"},   // two steps
+		{"A", "--run-id", "1", "--task-id", "1", "--input-paths", "1/A/1", "--x"}, // unknown
+		{"A", "--run-id", "1", "--task-id", "1", "--input-paths", "1/A/1", "--split-index", "x"},
+		{"A", "--run-id", "1", "--run-id", "2", "--task-id", "1", "--input-paths", "1/A/1"},
+	} {
+		if _, err := ParseStep(bad); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("ParseStep(%q): want a one-line error, got %v", bad, err)
+		}
+	}
+}
+
+// A join of 100,000 tasks does not fit in one argument: the list is cut
+// into several, each under the limit, and reads back whole.
+func TestSplitInputPaths(t *testing.T) {
+	var refs []StepTask
+	for i := range 100000 {
+		step := "Body"
+		if i%1000 == 999 {
+			step = "Other" // groups cut in the middle and reopened
+		}
+		refs = append(refs, StepTask{Step: step, Task: 2 + i})
+	}
+	s := FormatInputPaths("42", refs)
+	parts := SplitInputPaths(s, 0)
+	if len(parts) < 5 {
+		t.Fatalf("%d bytes in %d parts; want several", len(s), len(parts))
+	}
+	for _, p := range parts {
+		if len(p) > maxArg {
+			t.Errorf("a part has %d bytes, over %d", len(p), maxArg)
+		}
+	}
+	want, err := ParseInputPaths(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ParseInputPaths(strings.Join(parts, ","))
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Fatalf("the parts read back as %d refs (%v); want the %d of the whole", len(got), err, len(want))
+	}
+	st := Step{Step: "Join", RunID: "42", TaskID: "100003", InputPaths: s, SplitIndex: -1}
+	back, err := ParseStep(st.Args()[1:])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := ParseInputPaths(back.InputPaths); err != nil || !reflect.DeepEqual(got, want) || back.TaskID != st.TaskID {
+		t.Errorf("Args/ParseStep of a 100,000-input join: %d refs, %v", len(got), err)
+	}
+	if small := SplitInputPaths("1/A/2", 0); len(small) != 1 || small[0] != "1/A/2" {
+		t.Errorf("a short list is cut: %q", small)
+	}
+}
+
+func TestCloudTaskID(t *testing.T) {
+	cases := []struct {
+		step string
+		fe   []int
+		it   int
+		want string
+	}{
+		{"Start", nil, 0, "Start"},
+		{"Body", []int{3}, 0, "Body-3"},
+		{"Inner", []int{3, 17}, 0, "Inner-3.17"},
+		{"Check", nil, 4, "Check-i4"},
+		{"Check", []int{2}, 4, "Check-2.i4"},
+		{ParamsStep, nil, 0, "_parameters"},
+	}
+	for _, c := range cases {
+		id := CloudTaskID(c.step, c.fe, c.it)
+		if id != c.want {
+			t.Errorf("CloudTaskID(%s, %v, %d) = %q, want %q", c.step, c.fe, c.it, id, c.want)
+		}
+		if err := store.ValidID("task id", id); err != nil {
+			t.Errorf("%q: %v", id, err)
+		}
+		step, fe, it, err := ParseCloudTaskID(id)
+		if err != nil || step != c.step || !reflect.DeepEqual(fe, c.fe) || it != c.it {
+			t.Errorf("ParseCloudTaskID(%q) = %s %v %d %v", id, step, fe, it, err)
+		}
+	}
+	// No two tasks of a wide nested foreach share an id.
+	seen := map[string][3]int{}
+	for i := range 200 {
+		for j := range 200 {
+			for it := range 3 {
+				id := CloudTaskID("Body", []int{i, j}, it)
+				if prev, dup := seen[id]; dup {
+					t.Fatalf("%q names both %v and %v", id, prev, [3]int{i, j, it})
+				}
+				seen[id] = [3]int{i, j, it}
+			}
+		}
+	}
+	for _, bad := range []string{"", "-3", "Body-", "Body-x", "Body-03", "Body-i0", "Body-i2.3", "A.B-1"} {
+		if _, _, _, err := ParseCloudTaskID(bad); err == nil {
+			t.Errorf("ParseCloudTaskID(%q): want an error", bad)
+		}
+	}
+}
