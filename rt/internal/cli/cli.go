@@ -27,7 +27,7 @@ type Globals struct {
 	Namespace     *string `placeholder:"NS" help:"Namespace new runs land in and runs are read from (default user:<name>; \"\" reads all namespaces)."`
 	Branch        string  `help:"Project branch (//flow:project)."`
 	Production    bool    `help:"Use the production branch of the project (//flow:project)."`
-	Quiet         bool    `help:"Do not echo task output to the console."`
+	Quiet         bool    `help:"Do not echo task output or progress to the console (the final status line still prints)."`
 }
 
 // cli is the command tree.
@@ -43,6 +43,7 @@ type cli struct {
 	Runs   runsCmd   `cmd:"" help:"List the runs of the flow, newest first."`
 	Resume resumeCmd `cmd:"" help:"Rerun a failed run from a step, reusing what succeeded before it."`
 	Tag    tagCmd    `cmd:"" help:"Add, remove or list the tags of a run."`
+	Spin   spinCmd   `cmd:"" help:"Rerun one step on the inputs of a past task, in a scratch run."`
 }
 
 // Env is what commands run with.

@@ -5,14 +5,15 @@
 //
 //	<Flow>/data/<hash[:2]>/<hash>                  blob: zstd of the serialized bytes; hash = sha256 hex of the serialized bytes
 //	<Flow>/<run>/_run.json                         run record (Run), rewritten atomically
-//	<Flow>/<run>/<step>/<task>/<a>.attempt.json    attempt start (pid, time)
+//	<Flow>/<run>/<step>/<task>/<a>.attempt.json    attempt start (pid, time, input paths)
 //	<Flow>/<run>/<step>/<task>/<a>.data.json       TaskData: artifact name -> hash, type, size, encoding
 //	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs
 //	<Flow>/<run>/<step>/<task>/<a>.done            Done: the commit marker, written last
 //
 // Files of this package: store.go (Open, DefaultRoot), ids.go (ValidID and
 // keys), blob.go + zstd.go (content-addressed blobs), rundb.go (run records,
-// listings), task.go (attempt files, commit markers, clones), log.go, and
+// listings), scratch.go (spin's scratch runs), task.go and attempts.go
+// (attempt files, commit markers, clones), log.go, and
 // backend*.go (the file layer a future S3 datastore will replace).
 //
 // Durability: every file becomes visible atomically (temp file + rename, or
@@ -102,6 +103,10 @@ type Attempt struct {
 	Attempt int       `json:"attempt"`
 	PID     int       `json:"pid"`
 	Started time.Time `json:"started"`
+	// What the attempt was started on, so a failed task (which leaves no
+	// data.json) can be rerun on the same inputs by spin.
+	Inputs     string `json:"inputs,omitempty"`      // --input-paths
+	SplitIndex *int   `json:"split_index,omitempty"` // foreach bodies
 }
 
 // Done is the commit marker of an attempt.

@@ -206,8 +206,8 @@ func (s *Store) ListRuns(flow string) ([]string, error) {
 	}
 	runs := make([]run, 0, len(es))
 	for _, e := range es {
-		if !e.dir || e.name == blobDir || ValidID("run id", e.name) != nil {
-			continue
+		if !e.dir || e.name == blobDir || IsScratch(e.name) || ValidID("run id", e.name) != nil {
+			continue // not a run, or a scratch run (scratch.go)
 		}
 		if _, err := s.b.stat(runKey(flow, e.name) + "/" + runFile); err != nil {
 			continue // being created by NewRun, or not a run

@@ -81,7 +81,7 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, sp Spec) error {
 	if err != nil {
 		return fmt.Errorf("capturing the task's output: %w", err)
 	}
-	if err := st.StartAttempt(t.path, &store.Attempt{Attempt: sp.Attempt, PID: os.Getpid(), Started: t.started}); err != nil {
+	if err := st.StartAttempt(t.path, t.attemptRecord()); err != nil {
 		tee.stop()
 		return err
 	}

@@ -1,0 +1,52 @@
+package store
+
+import (
+	"slices"
+	"testing"
+)
+
+// Scratch runs get their own ids, never take a run id, and are never
+// listed; they are still read by id.
+func TestScratchRunsAreNotRuns(t *testing.T) {
+	s := newStore(t)
+	if _, err := s.NewRun(&Run{Flow: "F", Status: "succeeded"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"_spin-1", "_spin-2"} {
+		id, err := s.NewScratchRun(&Run{Flow: "F", Status: "running"})
+		if err != nil || id != want {
+			t.Fatalf("NewScratchRun = %q, %v; want %q", id, err, want)
+		}
+	}
+	next, err := s.NewRun(&Run{Flow: "F"})
+	if err != nil || next != "2" {
+		t.Fatalf("NewRun after scratch runs = %q, %v; want 2", next, err)
+	}
+	ids, err := s.ListRuns("F")
+	if err != nil || !slices.Equal(ids, []string{"2", "1"}) {
+		t.Fatalf("ListRuns = %v, %v; want [2 1]", ids, err)
+	}
+	if r, err := s.GetRun("F", "_spin-2"); err != nil || r.ID != "_spin-2" {
+		t.Fatalf("GetRun(_spin-2) = %+v, %v", r, err)
+	}
+}
+
+// The start record keeps what the attempt ran on.
+func TestReadAttemptInputs(t *testing.T) {
+	s := newStore(t)
+	p := TaskPath{Flow: "F", Run: "1", Step: "A", Task: "3"}
+	i := 2
+	if err := s.StartAttempt(p, &Attempt{Attempt: 1, PID: 7, Inputs: "1/Start/:1,2", SplitIndex: &i}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := s.ReadAttempt(p, 1)
+	if err != nil || a.Inputs != "1/Start/:1,2" || a.SplitIndex == nil || *a.SplitIndex != 2 {
+		t.Fatalf("ReadAttempt = %+v, %v", a, err)
+	}
+	if _, err := s.ReadAttempt(p, 0); err == nil {
+		t.Fatalf("ReadAttempt of a missing attempt: no error")
+	}
+	if got, err := s.ListAttempts(p); err != nil || !slices.Equal(got, []int{1}) {
+		t.Fatalf("ListAttempts = %v, %v", got, err)
+	}
+}
