@@ -58,35 +58,69 @@ func (c *dumpCmd) Run(e *Env) error {
 	}
 	aio := artifact.New(st, e.Def)
 	var dumps []*taskDump
+	var skipped []error
 	for _, p := range paths {
 		d, err := c.read(e, st, aio, p)
+		var nd *notDone
+		if errors.As(err, &nd) && t.task == "" {
+			// A killed or failed run still has its finished tasks to
+			// show; the others are named on stderr.
+			skipped = append(skipped, err)
+			continue
+		}
 		if err != nil {
 			return err
 		}
 		dumps = append(dumps, d)
 	}
+	if len(dumps) == 0 {
+		return skipped[0]
+	}
+	if len(skipped) > 0 {
+		fmt.Fprintf(e.Stderr, "%s: note: %s\n", e.Name, clipLine(skippedNote(t, skipped, len(paths))))
+	}
 	w := bufio.NewWriter(e.Stdout)
 	defer w.Flush()
+	many := len(paths) > 1 // the output's shape does not depend on what finished
 	if c.JSON {
-		return c.writeJSON(w, dumps)
+		return c.writeJSON(w, dumps, many)
 	}
 	for _, d := range dumps {
-		c.writeText(w, d, len(dumps) > 1)
+		c.writeText(w, d, many)
 	}
 	return nil
+}
+
+// notDone is a task that has no successful commit to dump: still running,
+// killed, or failed.
+type notDone struct{ msg string }
+
+func (e *notDone) Error() string { return e.msg }
+
+func skippedNote(t target, skipped []error, total int) string {
+	const show = 3
+	var parts []string
+	for i, err := range skipped {
+		if i == show {
+			parts = append(parts, fmt.Sprintf("and %d more", len(skipped)-show))
+			break
+		}
+		parts = append(parts, err.Error())
+	}
+	return fmt.Sprintf("%d of the %d tasks of %s/%s are not shown: %s", len(skipped), total, t.run, t.step, strings.Join(parts, "; "))
 }
 
 func (c *dumpCmd) read(e *Env, st *store.Store, aio *artifact.IO, p store.TaskPath) (*taskDump, error) {
 	tp := p.Run + "/" + p.Step + "/" + p.Task
 	done, err := st.LatestDone(p)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("task %s has not finished", tp)
+		return nil, &notDone{fmt.Sprintf("task %s has not finished", tp)}
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !done.OK {
-		return nil, fmt.Errorf("task %s failed (attempt %d): %s", tp, done.Attempt, done.Error)
+		return nil, &notDone{fmt.Sprintf("task %s failed (attempt %d): %s", tp, done.Attempt, done.Error)}
 	}
 	data, err := st.ReadTaskData(p, done.Attempt)
 	if err != nil {
@@ -150,7 +184,7 @@ func jsonValue(a store.Artifact, v []byte) []byte {
 	return b
 }
 
-func (c *dumpCmd) writeJSON(w io.Writer, dumps []*taskDump) error {
+func (c *dumpCmd) writeJSON(w io.Writer, dumps []*taskDump, many bool) error {
 	one := func(d *taskDump) []byte {
 		if len(c.Artifact) == 1 {
 			return jsonValue(d.arts[0], d.vals[0])
@@ -169,7 +203,7 @@ func (c *dumpCmd) writeJSON(w io.Writer, dumps []*taskDump) error {
 		b.WriteByte('}')
 		return b.Bytes()
 	}
-	if len(dumps) == 1 {
+	if !many {
 		w.Write(one(dumps[0]))
 	} else {
 		w.Write([]byte{'['})
