@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/flowc-dev/flowc/rt/internal/near"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -61,6 +62,10 @@ func (s *Step) tasks() ([]*Task, error) {
 		return nil, err
 	}
 	if len(ids) == 0 {
+		steps, _ := st.ListSteps(s.run.rec.Flow, s.run.rec.ID)
+		if m := near.Match(s.name, steps); m != "" {
+			return nil, notFound("%s has no step %q; did you mean %q? (step names are case-sensitive)", s.run.what(), s.name, m)
+		}
 		return nil, notFound("%s has no step %q", s.run.what(), s.name)
 	}
 	out := make([]*Task, len(ids))
