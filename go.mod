@@ -37,3 +37,5 @@ require (
 	golang.org/x/sys v0.50.0 // indirect
 	gotest.tools/v3 v3.5.2 // indirect
 )
+
+tool github.com/flowc-dev/flowc/cmd/flowc

@@ -16,13 +16,15 @@ go $(go env GOVERSION | sed 's/^go//')
 require github.com/flowc-dev/flowc v0.0.0
 
 replace github.com/flowc-dev/flowc => $repo
+
+tool github.com/flowc-dev/flowc/cmd/flowc
 MOD
 touch go.sum
 
 {
 	echo 'package main'
 	echo
-	echo '//go:generate go run github.com/flowc-dev/flowc/cmd/flowc'
+	echo '//go:generate go tool flowc'
 	echo
 	echo 'import ('
 	echo '	"context"'
@@ -105,14 +107,11 @@ GO
 } > flow.go
 steps=$(grep -c '^//flow:step' flow.go)
 
-# Resolve the module graph once (offline, from the module cache); the
-# timings below are of warm runs.
-# go mod tidy drops the generator's own sums (it is only run, not
-# imported), so they are put back after each tidy.
-sums() { cat go.sum "$repo/go.sum" "$repo/golden/go.sum" 2>/dev/null | sort -u > go.sum.new; mv go.sum.new go.sum; }
-go mod tidy >/dev/null 2>&1; sums
+# Resolve the module graph once (from the module cache); the timings below
+# are of warm runs. The tool directive keeps the generator's modules, and
+# those of the runtime the generated code imports, through go mod tidy.
+go mod tidy >/dev/null 2>&1
 go generate ./...
-go mod tidy >/dev/null 2>&1; sums # the generated file imports rt/runner
 
 seconds() { local s; s=$(date +%s.%N); "$@" >/dev/null; echo "$(date +%s.%N) - $s" | bc; }
 gen=$(seconds go generate ./...)

@@ -18,7 +18,7 @@ cp go.sum "$tmp/go.sum"
 cat >"$tmp/bench/flow.go" <<'GO'
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

@@ -17,7 +17,7 @@ const (
 	clientFlowSrc = `// Package hello holds HelloFlow.
 package hello
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

@@ -9,7 +9,7 @@ import (
 
 const graphJSONFlow = `package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

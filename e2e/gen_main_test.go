@@ -79,7 +79,8 @@ func goEnv() []string {
 	return append(env, "GOFLAGS="+flags, "FLOWC_USER=e2e")
 }
 
-// module is a fresh Go module that requires flowc through a replace.
+// module is a fresh Go module that requires flowc through a replace and
+// names its generator as a tool.
 type module struct {
 	t   *testing.T
 	dir string
@@ -99,10 +100,23 @@ func newModule(t *testing.T, files map[string]string) *module {
 	return m
 }
 
-// initModule writes go.mod, requiring flowc through a replace, and go.sum
-// (the repo's, which covers flowc's dependencies) into dir.
+// initModule writes go.mod, requiring flowc through a replace and naming
+// its generator as a tool (so //go:generate go tool flowc works), as the
+// README sets a module up, and go.sum (the repo's, which covers flowc's
+// dependencies) into dir.
 func initModule(dir string) error {
-	gomod := fmt.Sprintf("module example.com/try\n\ngo 1.26\n\nrequire github.com/flowc-dev/flowc v0.0.0\n\nreplace github.com/flowc-dev/flowc => %s\n", repoRoot)
+	// The repo's go.mod holds the requirements go get -tool would add
+	// (go tool refuses a go.mod that lacks them, whatever -mod says), and
+	// its tool directive already names the generator.
+	root, err := os.ReadFile(filepath.Join(repoRoot, "go.mod"))
+	if err != nil {
+		return err
+	}
+	if !strings.Contains(string(root), "\ntool github.com/flowc-dev/flowc/cmd/flowc\n") {
+		return fmt.Errorf("the repo's go.mod does not name cmd/flowc as a tool")
+	}
+	gomod := strings.Replace(string(root), "module github.com/flowc-dev/flowc\n", "module example.com/try\n", 1) +
+		fmt.Sprintf("\nrequire github.com/flowc-dev/flowc v0.0.0\n\nreplace github.com/flowc-dev/flowc => %s\n", repoRoot)
 	sum, err := os.ReadFile(filepath.Join(repoRoot, "go.sum"))
 	if err != nil {
 		return err

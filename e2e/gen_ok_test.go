@@ -79,6 +79,11 @@ func TestGenGoGenerate(t *testing.T) {
 			t.Errorf("show does not list step %s:\n%s", s, show)
 		}
 	}
+	// An includefile's default is resolved at run start, so kong cannot
+	// show it as a default; the help text does.
+	if help := appBin.ok("run", "--help").stdout; !strings.Contains(strings.Join(strings.Fields(help), " "), "--words=FILE The words to process, one per line (default: words.txt)") {
+		t.Errorf("run --help does not show the includefile's default:\n%s", help)
+	}
 	id := appBin.runFlow("--mode", "slow", "--count", "2")
 	var end struct {
 		L, R, Route, Words string

@@ -40,6 +40,17 @@ func load(ctx context.Context, dir string, patterns []string) ([]*packages.Packa
 		return nil, fmt.Errorf("loading %s: %w", strings.Join(patterns, " "), err)
 	}
 	if len(pkgs) == 0 {
+		// With the type-checking modes a failing go command (say, a go.mod
+		// that needs tidying) can come back as no packages and no error;
+		// a plain listing brings its message back.
+		cfg.Mode = packages.NeedName
+		if _, err := packages.Load(cfg, patterns...); err != nil {
+			msg := err.Error()
+			if _, after, ok := strings.Cut(msg, "stderr: "); ok {
+				msg = after
+			}
+			return nil, fmt.Errorf("loading %s: %s", strings.Join(patterns, " "), strings.Join(strings.Fields(msg), " "))
+		}
 		return nil, fmt.Errorf("no packages match %s", strings.Join(patterns, " "))
 	}
 	return pkgs, nil
@@ -168,7 +179,7 @@ func verify(ctx context.Context, dir string, pkgs []*packages.Package, results [
 	if len(jobs) == 0 {
 		return nil
 	}
-	exports, err := exportFiles(ctx, dir, paths)
+	exports, loadProblem, err := exportFiles(ctx, dir, paths)
 	if err != nil {
 		return err
 	}
@@ -193,7 +204,13 @@ func verify(ctx context.Context, dir string, pkgs []*packages.Package, results [
 					return
 				}
 				pos, msg := te.Fset.Position(te.Pos), te.Msg
-				if generated[pos.Filename] {
+				switch {
+				case generated[pos.Filename] && loadProblem != "" && strings.HasPrefix(msg, "could not import "):
+					// The module cannot build what the generated code
+					// imports (a missing go.sum entry or requirement):
+					// the user's module needs tidying, flowc is not at fault.
+					msg = "the generated code imports what this module cannot build: " + loadProblem + `; name flowc as a tool of the module (go get -tool github.com/flowc-dev/flowc/cmd/flowc) or run "go mod tidy", then go generate again`
+				case generated[pos.Filename]:
 					msg = "generated code does not compile: " + msg + "; this is a flowc bug, please report it"
 				}
 				list.Add(pos, msg)
@@ -209,8 +226,10 @@ func verify(ctx context.Context, dir string, pkgs []*packages.Package, results [
 }
 
 // exportFiles asks the go command, once, for the export data of paths (and
-// what they need, which the gc importer finds through them).
-func exportFiles(ctx context.Context, dir string, paths map[string]bool) (map[string]string, error) {
+// what they need, which the gc importer finds through them). problem is
+// the first error the go command reported for any of those packages (a
+// missing go.sum entry, a module not required), "" when none.
+func exportFiles(ctx context.Context, dir string, paths map[string]bool) (exports map[string]string, problem string, err error) {
 	list := make([]string, 0, len(paths))
 	for p := range paths {
 		list = append(list, p)
@@ -219,15 +238,28 @@ func exportFiles(ctx context.Context, dir string, paths map[string]bool) (map[st
 	cfg := &packages.Config{Context: ctx, Mode: packages.NeedName | packages.NeedExportFile | packages.NeedDeps | packages.NeedImports, Dir: dir}
 	pkgs, err := packages.Load(cfg, list...)
 	if err != nil {
-		return nil, fmt.Errorf("type-checking generated code: %w", err)
+		return nil, "", fmt.Errorf("type-checking generated code: %w", err)
 	}
-	out := map[string]string{}
+	exports = map[string]string{}
 	packages.Visit(pkgs, nil, func(p *packages.Package) {
 		if p.ExportFile != "" {
-			out[p.PkgPath] = p.ExportFile
+			exports[p.PkgPath] = p.ExportFile
+		}
+		for _, e := range p.Errors {
+			if problem == "" {
+				problem = goProblem(e.Msg)
+			}
 		}
 	})
-	return out, nil
+	return exports, problem, nil
+}
+
+// goProblem keeps the first line of a go command error, without the
+// "to add:" suggestion that follows it on the next (go mod tidy does that).
+func goProblem(msg string) string {
+	msg, _, _ = strings.Cut(msg, "\n")
+	msg = strings.TrimSuffix(strings.TrimSpace(msg), "; to add:")
+	return msg
 }
 
 // RelErrors returns list with file names made relative to base where they

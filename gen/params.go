@@ -75,6 +75,15 @@ func (e *emitter) paramsStruct(f *jen.File) {
 		if doc := trimDoc(fm.doc); doc != "" {
 			tags["help"] = strings.Join(strings.Fields(doc), " ")
 		}
+		if fm.incl != nil {
+			// "" means the default, which is resolved at run start (the
+			// working directory, else the embedded copy), so it cannot be
+			// kong's default; --help still shows it.
+			tags["placeholder"] = "FILE"
+			if fm.incl.HasDefault {
+				tags["help"] = strings.TrimSpace(strings.TrimSuffix(tags["help"], ".") + " (default: " + fm.incl.Default + ")")
+			}
+		}
 		typ := jen.String() // includefile: the path; "" means the default
 		if p := fm.param; p != nil {
 			t := fm.v.Type()

@@ -1,7 +1,8 @@
-// Command flowc generates the typed runner of each flow in a package. Run it
-// from a //go:generate line:
+// Command flowc generates the typed runner of each flow in a package. A
+// module names it as a tool (go get -tool github.com/flowc-dev/flowc/cmd/flowc)
+// and runs it from a //go:generate line:
 //
-//	//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//	//go:generate go tool flowc
 package main
 
 import "os"

@@ -2,7 +2,7 @@
 // branches; the join sees both values through its inputs.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

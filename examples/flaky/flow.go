@@ -16,7 +16,7 @@
 // Try: FLAKY_FAIL_END=1 ./flaky run; ./flaky resume; ./flaky runs.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

@@ -1,7 +1,7 @@
 // Command foreach is ForeachFlow: one task per title, joined in split order.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

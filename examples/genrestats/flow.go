@@ -4,7 +4,7 @@
 // retried once and then caught, so the run still finishes.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

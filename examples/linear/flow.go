@@ -2,7 +2,7 @@
 // articles: an artifact set in Start is seen, unchanged, by every later step.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

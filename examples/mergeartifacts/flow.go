@@ -6,7 +6,7 @@
 // Set MERGE_CONFLICT=1 to leave X unset and see the conflict error.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

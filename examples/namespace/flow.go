@@ -2,7 +2,7 @@
 // prints the namespace its run belongs to, user:<you> by default.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

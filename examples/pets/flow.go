@@ -2,7 +2,7 @@
 // reads each branch's artifact by step name.
 package main
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"

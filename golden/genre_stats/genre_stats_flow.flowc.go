@@ -269,7 +269,7 @@ var genreStatsFlowDef = &flowrt.FlowDef{
 
 // genreStatsFlowParams are the command-line parameters of GenreStatsFlow.
 type genreStatsFlowParams struct {
-	MovieData string `env:"FLOWC_PARAM_MOVIE_DATA" help:"The path to a movie metadata file." name:"movie-data"`
+	MovieData string `env:"FLOWC_PARAM_MOVIE_DATA" help:"The path to a movie metadata file (default: movies.csv)" name:"movie-data" placeholder:"FILE"`
 	MaxGenres int    `default:"5" env:"FLOWC_PARAM_MAX_GENRES" help:"The max number of genres to return statistics for." name:"max-genres"`
 }
 

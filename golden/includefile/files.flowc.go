@@ -180,10 +180,10 @@ var filesDef = &flowrt.FlowDef{
 
 // filesParams are the command-line parameters of Files.
 type filesParams struct {
-	Movies string `env:"FLOWC_PARAM_MOVIES" help:"The movies, embedded when present." name:"movies"`
-	Blob   string `env:"FLOWC_PARAM_BLOB" help:"Raw bytes, no default." name:"blob"`
-	Later  string `env:"FLOWC_PARAM_LATER" help:"A default that does not exist at generate time." name:"later"`
-	Table  string `env:"FLOWC_PARAM_TABLE" name:"table"`
+	Movies string `env:"FLOWC_PARAM_MOVIES" help:"The movies, embedded when present (default: movies.csv)" name:"movies" placeholder:"FILE"`
+	Blob   string `env:"FLOWC_PARAM_BLOB" help:"Raw bytes, no default." name:"blob" placeholder:"FILE"`
+	Later  string `env:"FLOWC_PARAM_LATER" help:"A default that does not exist at generate time (default: missing.txt)" name:"later" placeholder:"FILE"`
+	Table  string `env:"FLOWC_PARAM_TABLE" help:"(default: data/table.csv)" name:"table" placeholder:"FILE"`
 }
 
 // RunFiles runs Files with the command line args (without the program name) and returns the exit status.

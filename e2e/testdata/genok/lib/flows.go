@@ -2,7 +2,7 @@
 // Run<Flow> functions.
 package lib
 
-//go:generate go run github.com/flowc-dev/flowc/cmd/flowc
+//go:generate go tool flowc
 
 import (
 	"context"
