@@ -1,5 +1,6 @@
-// Command branch is Metaflow's merge_artifacts example, hand-written as the
-// generator would emit it: a static split A/B joined with MergeArtifacts.
+// Command branch is Metaflow's merge_artifacts example: a static split A/B
+// joined with MergeArtifacts. Its runner is generated (go generate in
+// rt/runner), so it cannot drift from what flowc emits.
 package main
 
 import (
@@ -7,13 +8,15 @@ import (
 	"fmt"
 
 	"github.com/flowc-dev/flowc/rt"
-	"github.com/flowc-dev/flowc/rt/runner"
-	"github.com/flowc-dev/flowc/rt/runner/testdata/flowtest"
 )
 
 // BranchFlow splits and merges.
+//
+//flow:flow
 type BranchFlow struct {
-	Conflict bool // param: skip the Exclude("Y") to provoke a conflict
+	// Merge without excluding Y.
+	//flow:param
+	Conflict bool
 
 	PassDown string
 	Common   int
@@ -22,12 +25,23 @@ type BranchFlow struct {
 	Order    []string
 }
 
+//flow:step
+//flow:next A B
 func (f *BranchFlow) Start(ctx context.Context) error { f.PassDown = "a"; return nil }
+
+//flow:step
+//flow:next Join
 func (f *BranchFlow) A(ctx context.Context) error {
 	f.Common, f.X, f.Y, f.FromA = 5, 1, 3, 6
 	return nil
 }
+
+//flow:step
+//flow:next Join
 func (f *BranchFlow) B(ctx context.Context) error { f.Common, f.X, f.Y = 5, 2, 4; return nil }
+
+//flow:step
+//flow:next End
 func (f *BranchFlow) Join(ctx context.Context, in rt.Inputs[*BranchFlow]) error {
 	f.X = in.Step("A").X
 	for _, i := range in.All() {
@@ -38,46 +52,6 @@ func (f *BranchFlow) Join(ctx context.Context, in rt.Inputs[*BranchFlow]) error 
 	}
 	return in.MergeArtifacts(f, rt.Exclude("Y"))
 }
+
+//flow:step
 func (f *BranchFlow) End(ctx context.Context) error { return nil }
-
-type BranchFlowParams struct {
-	Conflict bool `name:"conflict" help:"Merge without excluding Y."`
-}
-
-type F = BranchFlow
-
-var def = &rt.FlowDef{
-	Graph: &rt.Graph{Flow: "BranchFlow", Steps: []*rt.Step{
-		{Name: "Start", Kind: rt.KindSplit, Next: []string{"A", "B"}, MatchingJoin: "Join", Uses: []string{"PassDown"}},
-		{Name: "A", Kind: rt.KindLinear, Next: []string{"Join"}, In: []string{"Start"}, SplitParents: []string{"Start"}, Uses: []string{"Common", "X", "Y", "FromA"}},
-		{Name: "B", Kind: rt.KindLinear, Next: []string{"Join"}, In: []string{"Start"}, SplitParents: []string{"Start"}, Uses: []string{"Common", "X", "Y"}},
-		{Name: "Join", Kind: rt.KindJoin, Join: true, Next: []string{"End"}, In: []string{"A", "B"}, UsesAll: true},
-		{Name: "End", Kind: rt.KindEnd, In: []string{"Join"}},
-	}},
-	New: func() any { return new(F) },
-	Fields: []rt.FieldDef{
-		flowtest.Param(flowtest.JSON("Conflict", "bool", func(f *F) *bool { return &f.Conflict }), "conflict", "", false, false),
-		flowtest.String("PassDown", func(f *F) *string { return &f.PassDown }),
-		flowtest.JSON("Common", "int", func(f *F) *int { return &f.Common }),
-		flowtest.JSON("X", "int", func(f *F) *int { return &f.X }),
-		flowtest.JSON("Y", "int", func(f *F) *int { return &f.Y }),
-		flowtest.JSON("FromA", "int", func(f *F) *int { return &f.FromA }),
-		flowtest.JSON("Order", "[]string", func(f *F) *[]string { return &f.Order }),
-	},
-	Steps: []rt.StepDef{
-		{Name: "Start", Run: func(ctx context.Context, f any, c rt.StepCall) error { return f.(*F).Start(ctx) }},
-		{Name: "A", Run: func(ctx context.Context, f any, c rt.StepCall) error { return f.(*F).A(ctx) }},
-		{Name: "B", Run: func(ctx context.Context, f any, c rt.StepCall) error { return f.(*F).B(ctx) }},
-		{Name: "Join", Run: func(ctx context.Context, f any, c rt.StepCall) error {
-			return f.(*F).Join(ctx, rt.NewInputs[*F](c.Inputs))
-		}},
-		{Name: "End", Run: func(ctx context.Context, f any, c rt.StepCall) error { return f.(*F).End(ctx) }},
-	},
-	Params: func() any { return new(BranchFlowParams) },
-	ApplyParams: func(params, f any, read func(field, path string) ([]byte, error)) error {
-		f.(*F).Conflict = params.(*BranchFlowParams).Conflict
-		return nil
-	},
-}
-
-func main() { runner.Main(def) }

@@ -1,5 +1,6 @@
 // Command faults exercises failures: errors, panics, retries, catch and
-// timeouts, chosen by the --mode parameter.
+// timeouts, chosen by the --mode parameter. Its runner is generated (go
+// generate in rt/runner).
 package main
 
 import (
@@ -10,18 +11,22 @@ import (
 	"time"
 
 	"github.com/flowc-dev/flowc/rt"
-	"github.com/flowc-dev/flowc/rt/runner"
-	"github.com/flowc-dev/flowc/rt/runner/testdata/flowtest"
 )
 
 // FaultsFlow fails on purpose.
+//
+//flow:flow
 type FaultsFlow struct {
+	// What to break.
+	//flow:param default=ok
 	Mode     string
 	Attempts []int
 	Failed   *rt.Failure
 	Value    int
 }
 
+//flow:step
+//flow:next Work
 func (f *FaultsFlow) Start(ctx context.Context) error {
 	switch f.Mode {
 	case "start-error":
@@ -36,8 +41,13 @@ func (f *FaultsFlow) Start(ctx context.Context) error {
 	return nil
 }
 
-// Work has //flow:retry times=1 minutes_between=0, //flow:catch
-// var=Failed and //flow:timeout seconds=1.
+// Work is retried once at once, caught in Failed, and timed out after 1s.
+//
+//flow:step
+//flow:next End
+//flow:retry times=1 minutes_between=0
+//flow:catch var=Failed
+//flow:timeout seconds=1
 func (f *FaultsFlow) Work(ctx context.Context) error {
 	n := rt.Current(ctx).RetryCount
 	f.Attempts = append(f.Attempts, n)
@@ -58,42 +68,5 @@ func (f *FaultsFlow) Work(ctx context.Context) error {
 	return nil
 }
 
+//flow:step
 func (f *FaultsFlow) End(ctx context.Context) error { return nil }
-
-type FaultsFlowParams struct {
-	Mode string `name:"mode" help:"What to break." default:"ok"`
-}
-
-type F = FaultsFlow
-
-func run(m func(*F, context.Context) error) func(context.Context, any, rt.StepCall) error {
-	return func(ctx context.Context, f any, c rt.StepCall) error { return m(f.(*F), ctx) }
-}
-
-var def = &rt.FlowDef{
-	Graph: &rt.Graph{Flow: "FaultsFlow", Steps: []*rt.Step{
-		{Name: "Start", Kind: rt.KindStart, Next: []string{"Work"}, Uses: []string{"Mode"}},
-		{Name: "Work", Kind: rt.KindLinear, Next: []string{"End"}, In: []string{"Start"},
-			Retry: &rt.Retry{Times: 1}, Catch: "Failed", TimeoutS: 1, Uses: []string{"Mode", "Attempts", "Value"}},
-		{Name: "End", Kind: rt.KindEnd, In: []string{"Work"}},
-	}},
-	New: func() any { return new(F) },
-	Fields: []rt.FieldDef{
-		flowtest.Param(flowtest.String("Mode", func(f *F) *string { return &f.Mode }), "mode", "ok", true, false),
-		flowtest.JSON("Attempts", "[]int", func(f *F) *[]int { return &f.Attempts }),
-		flowtest.JSON("Failed", "*rt.Failure", func(f *F) **rt.Failure { return &f.Failed }),
-		flowtest.JSON("Value", "int", func(f *F) *int { return &f.Value }),
-	},
-	Steps: []rt.StepDef{
-		{Name: "Start", Run: run((*F).Start)},
-		{Name: "Work", Run: run((*F).Work)},
-		{Name: "End", Run: run((*F).End)},
-	},
-	Params: func() any { return new(FaultsFlowParams) },
-	ApplyParams: func(params, f any, read func(field, path string) ([]byte, error)) error {
-		f.(*F).Mode = params.(*FaultsFlowParams).Mode
-		return nil
-	},
-}
-
-func main() { runner.Main(def) }
