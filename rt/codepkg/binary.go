@@ -76,9 +76,9 @@ func buildHint(bi *debug.BuildInfo, p Platform) string {
 }
 
 // build builds the main package of running (the build info of the running
-// binary) for p, statically, into dir, and returns the file's path. A
-// development build is built from the module in src, which must be the
-// module the binary came from; a versioned one with `go install pkg@version`.
+// binary) for p, statically, into dir, and returns the file's path: from
+// the module in src when that is the module the binary came from, else,
+// for a released version, with `go install pkg@version`.
 func build(ctx context.Context, running *debug.BuildInfo, p Platform, src, dir string) (string, error) {
 	gobin, err := exec.LookPath("go")
 	if err != nil {
@@ -122,8 +122,18 @@ func build(ctx context.Context, running *debug.BuildInfo, p Platform, src, dir s
 		return out.String(), nil
 	}
 
-	if v := running.Main.Version; v != "" && v != "(devel)" {
-		// An installed release: the module cache has its source. go install
+	// The source in reach first: since Go 1.24 a build in a repository
+	// records a pseudo-version, so a version alone does not mean a release.
+	out, listErr := run(src, nil, "list", "-f", "{{.Module.Path}} {{.Module.Main}}", running.Path)
+	v := running.Main.Version
+	if listErr != nil || strings.TrimSpace(out) != running.Main.Path+" true" {
+		if v == "" || v == "(devel)" || strings.HasSuffix(v, "+dirty") {
+			if listErr != nil {
+				return "", fmt.Errorf("the source of %s is not in reach of %q: %w", running.Path, src, listErr)
+			}
+			return "", fmt.Errorf("%q is not in module %s, which the binary was built from", src, running.Main.Path)
+		}
+		// A release: the module cache or proxy has its source. go install
 		// refuses GOBIN for cross builds, so it installs into a scratch
 		// GOPATH (sharing the real module cache) instead.
 		cache, err := run(src, nil, "env", "GOMODCACHE")
@@ -149,13 +159,6 @@ func build(ctx context.Context, running *debug.BuildInfo, p Platform, src, dir s
 		return found, nil
 	}
 
-	out, err := run(src, nil, "list", "-f", "{{.Module.Path}} {{.Module.Main}}", running.Path)
-	if err != nil {
-		return "", fmt.Errorf("the source of %s is not in reach of %q: %w", running.Path, src, err)
-	}
-	if got := strings.TrimSpace(out); got != running.Main.Path+" true" {
-		return "", fmt.Errorf("%q is not in module %s, which the binary was built from", src, running.Main.Path)
-	}
 	bin := filepath.Join(dir, "flow")
 	args := append(append([]string{"build", "-o", bin}, flags...), running.Path)
 	if _, err := run(src, env, args...); err != nil {

@@ -5,9 +5,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -115,11 +117,14 @@ func (p *Package) resolve(ctx context.Context, o Options, running *debug.BuildIn
 	if src == "" {
 		src, _ = os.Getwd()
 	}
-	if o.Log != nil && running != nil {
-		fmt.Fprintf(o.Log, "the running binary is %s; building %s for %s, static\n", reason, running.Path, o.Platform)
-	}
 	fail := func(err error) error {
 		return fmt.Errorf("the running binary is %s and building one for %s failed: %v; build it with %q and pass --binary FILE", reason, o.Platform, err, buildHint(running, o.Platform))
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		return nil, fail(errors.New("the Go toolchain is not on PATH"))
+	}
+	if o.Log != nil && running != nil {
+		fmt.Fprintf(o.Log, "the running binary is %s; building %s for %s, static\n", reason, running.Path, o.Platform)
 	}
 	path, err := build(ctx, running, o.Platform, src, p.tmp)
 	if err != nil {
