@@ -49,7 +49,7 @@ func (c *dumpCmd) Run(e *Env) error {
 		}
 		t.step = "End"
 		if ids, _ := st.ListTasks(e.Def.Graph.Flow, t.run, "End"); len(ids) == 0 {
-			return fmt.Errorf("run %s has no End task (it %s); name a step: %s dump %s/STEP", t.run, r.Status, e.Name, t.run)
+			return fmt.Errorf("run %s has no End task (it %s); name a step: %s dump %s/STEP", t.run, status(r), e.Name, t.run)
 		}
 	}
 	paths, err := e.tasks(st, t)
