@@ -195,6 +195,11 @@ func TestReadArtifact(t *testing.T) {
 	if !errors.Is(err, store.ErrCorrupt) {
 		t.Errorf("corrupt blob: err = %v; want ErrCorrupt", err)
 	}
+	// The reader removed the damaged blob (so the next writer replaces it);
+	// damage it again for Data.
+	if err := os.WriteFile(blobPath(d.Artifacts["N"].Hash), data, 0o666); err != nil {
+		t.Fatal(err)
+	}
 	var n int
 	if err := run.Data(ctx, "N", &n); !errors.Is(err, store.ErrCorrupt) {
 		t.Errorf("corrupt blob via Data: err = %v; want ErrCorrupt", err)

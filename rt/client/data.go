@@ -66,7 +66,7 @@ func (t *Task) ReadArtifact(ctx context.Context, name string, decode func(r *cod
 	if err != nil {
 		return false, err
 	}
-	rc, err := t.c.st.OpenBlob(t.path.Flow, a.Hash)
+	rc, err := t.c.st.OpenArtifact(t.path.Flow, a)
 	if err != nil {
 		return false, fmt.Errorf("artifact %q of task %s: %w", name, t.Path(), err)
 	}
@@ -102,7 +102,7 @@ func (t *Task) artifact(ctx context.Context, name string) (store.Artifact, error
 
 // readBlob reads a whole blob to EOF, which is where the store verifies it.
 func (t *Task) readBlob(a store.Artifact) ([]byte, error) {
-	rc, err := t.c.st.OpenBlob(t.path.Flow, a.Hash)
+	rc, err := t.c.st.OpenArtifact(t.path.Flow, a)
 	if err != nil {
 		return nil, err
 	}

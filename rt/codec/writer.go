@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"unicode/utf8"
+	"unsafe"
 )
 
 const (
@@ -25,32 +26,73 @@ const (
 // first error every call is a no-op and Err (and Flush) report it, so
 // generated code checks once at the end.
 type Writer struct {
-	w   io.Writer
+	w   io.Writer // nil in memory mode (NewBufferWriter)
 	buf []byte
 	err error
+	// direct is, in memory mode only, the caller's own memory of a large
+	// Raw or RawString written when nothing else was: kept, not copied,
+	// until something follows it. The bytes of buf come after it.
+	direct []byte
 	// comma is true when the next value or key must be preceded by a comma:
 	// a value has been completed inside the current container. Key and
 	// Begin* clear it; a completed value sets it. No stack is needed.
 	comma bool
 }
 
-// NewWriter returns a Writer on w.
+// NewWriter returns a Writer on w. The Writer reuses its buffer after
+// each Write to w, as io.Writer allows: w must not keep the slices it is
+// given. To keep the serialized bytes, use NewBufferWriter.
 func NewWriter(w io.Writer) *Writer { return &Writer{w: w, buf: make([]byte, 0, 512)} }
 
-// Reset makes the Writer write to w, keeping its buffer for reuse.
+// NewBufferWriter returns a Writer that keeps the whole value in memory,
+// for Buffered. A value written as one large Raw or RawString (a []byte or
+// string artifact) is not copied: Buffered returns the caller's own memory.
+func NewBufferWriter() *Writer { return &Writer{buf: make([]byte, 0, 512)} }
+
+// Reset makes the Writer write to w (nil: keep the value in memory, as
+// NewBufferWriter does), keeping its buffer for reuse.
 func (w *Writer) Reset(to io.Writer) {
-	w.w, w.buf, w.err, w.comma = to, w.buf[:0], nil, false
+	w.w, w.buf, w.err, w.comma, w.direct = to, w.buf[:0], nil, false, nil
+}
+
+// Buffered returns the value written to a Writer made by NewBufferWriter. It
+// may be the memory of a slice or string passed to Raw or RawString, so it
+// is only to be read, and only while that memory is unchanged; otherwise it
+// is the Writer's buffer, valid until the Writer is used again.
+func (w *Writer) Buffered() ([]byte, error) {
+	if w.err != nil {
+		return nil, w.err
+	}
+	if w.w != nil {
+		return nil, errors.New("codec: Buffered on a Writer that writes to an io.Writer; use NewBufferWriter")
+	}
+	if w.direct != nil && len(w.buf) == 0 {
+		return w.direct, nil
+	}
+	w.inline()
+	return w.buf, nil
+}
+
+// inline copies a kept direct value into buf, ahead of what followed it.
+func (w *Writer) inline() {
+	if w.direct == nil {
+		return
+	}
+	b := make([]byte, 0, len(w.direct)+len(w.buf)+512)
+	b = append(append(b, w.direct...), w.buf...)
+	w.buf, w.direct = b, nil
 }
 
 // Err returns the first error met, if any.
 func (w *Writer) Err() error { return w.err }
 
-// Flush writes any buffered bytes to the underlying writer.
+// Flush writes any buffered bytes to the underlying writer; in memory
+// mode it does nothing.
 func (w *Writer) Flush() error {
 	if w.err != nil {
 		return w.err
 	}
-	if len(w.buf) > 0 {
+	if len(w.buf) > 0 && w.w != nil {
 		_, err := w.w.Write(w.buf)
 		w.buf = w.buf[:0]
 		if err != nil {
@@ -61,7 +103,7 @@ func (w *Writer) Flush() error {
 }
 
 func (w *Writer) maybeFlush() {
-	if len(w.buf) >= flushAt {
+	if len(w.buf) >= flushAt && w.w != nil {
 		w.Flush()
 	}
 }
@@ -76,6 +118,10 @@ func (w *Writer) Raw(p []byte) error {
 		w.buf = append(w.buf, p...)
 		w.maybeFlush()
 		return w.err
+	}
+	if w.w == nil {
+		w.keep(p)
+		return nil
 	}
 	if w.Flush() != nil {
 		return w.err
@@ -96,6 +142,10 @@ func (w *Writer) RawString(s string) error {
 		w.maybeFlush()
 		return w.err
 	}
+	if w.w == nil {
+		w.keep(unsafe.Slice(unsafe.StringData(s), len(s)))
+		return nil
+	}
 	if w.Flush() != nil {
 		return w.err
 	}
@@ -105,6 +155,17 @@ func (w *Writer) RawString(s string) error {
 		w.err = err
 	}
 	return w.err
+}
+
+// keep holds a large raw value in memory mode: by reference when it is the
+// first thing written, else copied after what came before.
+func (w *Writer) keep(p []byte) {
+	if w.direct == nil && len(w.buf) == 0 {
+		w.direct = p
+		return
+	}
+	w.inline()
+	w.buf = append(w.buf, p...)
 }
 
 // value starts a value: a comma if one is due.

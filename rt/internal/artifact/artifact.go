@@ -4,11 +4,10 @@
 package artifact
 
 import (
-	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"unsafe"
 
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/codec"
@@ -37,11 +36,16 @@ func (a *IO) Field(name string) int {
 	return -1
 }
 
-// Decode reads art into the field fd of f. The whole blob is consumed so
-// that the store's hash check at EOF runs: a damaged blob never decodes as
-// good.
+// Decode reads art into the field fd of f. The record must match the
+// field (type and encoding) and the blob (size); the whole blob is
+// consumed so that the store's hash check at EOF runs: a damaged blob
+// never decodes as good.
 func (a *IO) Decode(f any, fd *rt.FieldDef, art store.Artifact) error {
-	rc, err := a.St.OpenBlob(a.Flow, art.Hash)
+	if art.Type != fd.Type || art.Encoding != fd.Encoding {
+		return fmt.Errorf("artifact %q (blob %s) is recorded as a %s (%s), but field %q is a %s (%s); if the field's type changed since, rerun, or resume from a step that sets it",
+			fd.Name, art.Hash, art.Type, art.Encoding, fd.Name, fd.Type, fd.Encoding)
+	}
+	rc, err := a.St.OpenArtifact(a.Flow, art)
 	if err != nil {
 		return fieldErr(fd.Name, art.Hash, err)
 	}
@@ -62,15 +66,29 @@ func (a *IO) Decode(f any, fd *rt.FieldDef, art store.Artifact) error {
 }
 
 func fieldErr(name, hash string, err error) error {
-	if errors.Is(err, store.ErrCorrupt) {
+	// A codec error caused by the blob or the record is explained by that
+	// cause, not by where the decoder stopped.
+	var ce *codec.Error
+	if errors.As(err, &ce) && ce.Err != nil && (errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrMismatch)) {
+		err = ce.Err
+	}
+	if errors.Is(err, store.ErrCorrupt) || errors.Is(err, store.ErrMismatch) {
 		return fmt.Errorf("artifact %q (blob %s): %w", name, hash, err)
 	}
 	return fmt.Errorf("reading artifact %q (blob %s): %w", name, hash, err)
 }
 
-// Read returns the serialized bytes of an artifact, verified.
+// Read returns the serialized bytes of an artifact, verified against its
+// hash and its record: the size, the encoding the flow's field of that
+// name and type has, and, for JSON, that it is JSON.
 func (a *IO) Read(name string, art store.Artifact) ([]byte, error) {
-	rc, err := a.St.OpenBlob(a.Flow, art.Hash)
+	if i := a.Field(name); i >= 0 {
+		if fd := &a.Def.Fields[i]; fd.Type == art.Type && fd.Encoding != art.Encoding {
+			return nil, fieldErr(name, art.Hash, fmt.Errorf("%w: it is recorded with encoding %q, but a %s is stored as %q; %s",
+				store.ErrMismatch, art.Encoding, fd.Type, fd.Encoding, recordFix))
+		}
+	}
+	rc, err := a.St.OpenArtifact(a.Flow, art)
 	if err != nil {
 		return nil, fieldErr(name, art.Hash, err)
 	}
@@ -79,8 +97,13 @@ func (a *IO) Read(name string, art store.Artifact) ([]byte, error) {
 	if err != nil {
 		return nil, fieldErr(name, art.Hash, err)
 	}
+	if art.Encoding == rt.EncodingJSON && !json.Valid(b) {
+		return nil, fieldErr(name, art.Hash, fmt.Errorf("%w: it is recorded as JSON, but its blob is not JSON; %s", store.ErrMismatch, recordFix))
+	}
 	return b, nil
 }
+
+const recordFix = "the task's record (data.json) is damaged: resume from its step (resume STEP), or rerun"
 
 func encoder(f any, fd *rt.FieldDef) func(w io.Writer) error {
 	return func(w io.Writer) error {
@@ -102,44 +125,28 @@ func (a *IO) Hash(f any, fd *rt.FieldDef) (string, int64, error) {
 	return h, n, nil
 }
 
-// Put stores the field's current value unless a blob with its hash exists:
-// the value is serialized once, hashed once, and compressed only when new.
+// Put stores the field's current value unless a good blob with its hash
+// exists: the value is serialized once, into memory, hashed once, and
+// compressed only when its blob must be written. A []byte or string field
+// is not copied: its own memory is hashed and compressed (codec's buffer
+// Writer keeps a large Raw by reference), so a 256 MB value is never held
+// twice.
 func (a *IO) Put(f any, fd *rt.FieldDef) (store.Artifact, error) {
 	art := store.Artifact{Type: fd.Type, Encoding: fd.Encoding}
-	var c collector
-	if err := encoder(f, fd)(&c); err != nil {
+	cw := codec.NewBufferWriter()
+	err := fd.Encode(f, cw)
+	var p []byte
+	if err == nil {
+		p, err = cw.Buffered()
+	}
+	if err != nil {
 		return art, fmt.Errorf("encoding artifact %q: %w", fd.Name, err)
 	}
-	var err error
-	art.Hash, art.Size, err = a.St.PutBlobBytes(a.Flow, c.bytes())
+	art.Hash, art.Size, err = a.St.PutBlobBytes(a.Flow, p)
 	if err != nil {
 		return art, fmt.Errorf("storing artifact %q: %w", fd.Name, err)
 	}
 	return art, nil
-}
-
-// collector keeps what an encoder writes. A raw []byte or string field
-// arrives as one Write (or WriteString) of the field's own memory, which is
-// kept, not copied, so a 256 MB value is never held twice. It breaks the
-// io.Writer rule against retaining p on purpose: the codec.Writer that
-// writes to it is dropped before the bytes are used, and they are only read.
-type collector struct{ parts [][]byte }
-
-func (c *collector) Write(p []byte) (int, error) {
-	c.parts = append(c.parts, p)
-	return len(p), nil
-}
-
-func (c *collector) WriteString(s string) (int, error) {
-	c.parts = append(c.parts, unsafe.Slice(unsafe.StringData(s), len(s)))
-	return len(s), nil
-}
-
-func (c *collector) bytes() []byte {
-	if len(c.parts) == 1 {
-		return c.parts[0]
-	}
-	return bytes.Join(c.parts, nil)
 }
 
 // SetJSON sets the field fd of f from a JSON value (used to fill a catch

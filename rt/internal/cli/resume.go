@@ -58,6 +58,9 @@ func (c *resumeCmd) Run(e *Env) error {
 		for _, s := range steps {
 			say(fmt.Sprintf("cloning %s from run %s (%s)", s, origin.ID, plural(counts[s], "task")))
 		}
+		for _, n := range plan.Notes {
+			say(n)
+		}
 		say(fmt.Sprintf("rerunning from %s", plan.From))
 		return &resume.Executor{Plan: plan, Store: st, Run: id, Next: proc}, nil
 	})

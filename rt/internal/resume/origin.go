@@ -22,12 +22,15 @@ type origin struct {
 	// crashed, or still running.
 	failed map[string]bool
 	params *originTask
+	// notes say why a task that succeeded is rerun anyway.
+	notes []string
 }
 
 type originTask struct {
 	id   string
 	done *store.Done
 	data *store.TaskData
+	gone string // why a successful task cannot be reused, or ""
 }
 
 func (t *originTask) index() []int {
@@ -50,9 +53,10 @@ func (t *originTask) clone(flow, run, step string) Clone {
 }
 
 // Concurrency bounds. Reads are cheap: a few workers hide file latency.
-// Clone writes wait on fsync (the store syncs data.json and the done
-// marker), which the file system batches across concurrent writers, so
-// cloning gains from many more in flight than there are cores.
+// A clone writes two small files (temp file, write, rename; nothing is
+// fsynced, see rt/internal/store's package doc), so it waits on the file
+// system's metadata updates more than on a core: many more clones in
+// flight than there are cores keep those queues full.
 const (
 	readWorkers  = 8
 	cloneWorkers = 32
@@ -92,10 +96,12 @@ func readOrigin(g *rt.Graph, st *store.Store, flow, run string) (*origin, error)
 	if len(paramIDs) > 0 {
 		jobs = append(jobs, &job{step: ParamsStep, t: &originTask{id: paramIDs[0]}})
 	}
-
+	blobs := &blobCheck{st: st, flow: flow}
+	gone := map[string][]*originTask{} // per step, the tasks that cannot be reused
+	var goneSteps []string
 	parallel(len(jobs), readWorkers, func(i int) {
 		j := jobs[i]
-		j.err = readTask(st, store.TaskPath{Flow: flow, Run: run, Step: j.step, Task: j.t.id}, j.t)
+		j.err = readTask(st, store.TaskPath{Flow: flow, Run: run, Step: j.step, Task: j.t.id}, j.t, blobs)
 	})
 	for _, j := range jobs {
 		if j.err != nil {
@@ -103,11 +109,20 @@ func readOrigin(g *rt.Graph, st *store.Store, flow, run string) (*origin, error)
 		}
 		ok := j.t.data != nil
 		if j.step == ParamsStep {
+			if j.t.gone != "" {
+				return nil, fmt.Errorf("cannot resume run %s of flow %q: its parameters cannot be read back (%s); start a new run", run, flow, j.t.gone)
+			}
 			if !ok {
 				return nil, fmt.Errorf("cannot resume run %s of flow %q: its parameters were not recorded (task %s/%s did not finish); start a new run", run, flow, ParamsStep, j.t.id)
 			}
 			o.params = j.t
 			continue
+		}
+		if j.t.gone != "" {
+			if len(gone[j.step]) == 0 {
+				goneSteps = append(goneSteps, j.step)
+			}
+			gone[j.step] = append(gone[j.step], j.t)
 		}
 		if ok {
 			o.tasks[j.step] = append(o.tasks[j.step], j.t)
@@ -115,13 +130,24 @@ func readOrigin(g *rt.Graph, st *store.Store, flow, run string) (*origin, error)
 			o.failed[j.step] = true
 		}
 	}
+	for _, s := range goneSteps {
+		t := gone[s][0]
+		if n := len(gone[s]); n > 1 {
+			o.notes = append(o.notes, fmt.Sprintf("%d tasks of step %s are rerun; e.g. task %s/%s/%s: %s", n, s, run, s, t.id, t.gone))
+		} else {
+			o.notes = append(o.notes, fmt.Sprintf("task %s/%s/%s is rerun: %s", run, s, t.id, t.gone))
+		}
+	}
 	return o, nil
 }
 
-// readTask fills t.done and, when the task succeeded, t.data. A task with
-// no commit, a failed commit, or no data index is left with nil data: it
-// did not complete and its step reruns.
-func readTask(st *store.Store, p store.TaskPath, t *originTask) error {
+// readTask fills t.done and, when the task succeeded and can be reused,
+// t.data. A task with no commit, a failed commit, or no data index is left
+// with nil data: it did not complete and its step reruns. So is one whose
+// data index is damaged (torn by a power loss) or names a blob that is
+// gone (removed as damaged, or deleted): cloning it would hand later steps
+// a value they cannot read. t.gone then says why.
+func readTask(st *store.Store, p store.TaskPath, t *originTask, blobs *blobCheck) error {
 	d, err := st.LatestDone(p)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -134,14 +160,50 @@ func readTask(st *store.Store, p store.TaskPath, t *originTask) error {
 		return nil
 	}
 	data, err := st.ReadTaskData(p, d.Attempt)
-	if errors.Is(err, store.ErrNotFound) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
 		return nil
-	}
-	if err != nil {
+	case errors.Is(err, store.ErrDamaged):
+		t.gone = fmt.Sprintf("its artifact index (attempt %d's data.json) is damaged", d.Attempt)
+		return nil
+	case err != nil:
 		return err
+	}
+	if name, hash := blobs.missing(data); name != "" {
+		t.gone = fmt.Sprintf("the blob %s of its artifact %q is missing", hash, name)
+		return nil
 	}
 	t.data = data
 	return nil
+}
+
+// blobCheck tells which blobs exist, asking the store once per blob: the
+// tasks of a foreach share most of theirs.
+type blobCheck struct {
+	st   *store.Store
+	flow string
+	seen sync.Map // hash -> bool
+}
+
+// missing returns the first artifact of d, by name, whose blob is gone.
+func (c *blobCheck) missing(d *store.TaskData) (name, hash string) {
+	names := make([]string, 0, len(d.Artifacts))
+	for n := range d.Artifacts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		h := d.Artifacts[n].Hash
+		ok, known := c.seen.Load(h)
+		if !known {
+			ok = c.st.HasBlob(c.flow, h)
+			c.seen.Store(h, ok)
+		}
+		if !ok.(bool) {
+			return n, h
+		}
+	}
+	return "", ""
 }
 
 // parallel runs fn(0..n-1) on up to workers goroutines.

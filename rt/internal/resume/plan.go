@@ -42,6 +42,9 @@ type Plan struct {
 	// Clones are the tasks to copy: the ParamsStep task first, then by step
 	// in topological order, then by foreach index path.
 	Clones []Clone
+	// Notes say, one line each, why a task that succeeded in the origin run
+	// is rerun anyway (its artifact index is damaged, a blob is missing).
+	Notes []string
 }
 
 // Clone is one task the resumed run reuses.
@@ -133,7 +136,7 @@ func NewPlan(g *rt.Graph, st *store.Store, flow, originRun, from string) (*Plan,
 			rerun[r] = true
 		}
 	}
-	p := &Plan{Flow: flow, Origin: originRun, From: from, Params: rec.Params}
+	p := &Plan{Flow: flow, Origin: originRun, From: from, Params: rec.Params, Notes: o.notes}
 	if o.params != nil {
 		p.Clones = append(p.Clones, o.params.clone(flow, originRun, ParamsStep))
 	}

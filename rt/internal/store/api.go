@@ -23,13 +23,14 @@
 // idle and 3 ms under load, against a 5 ms budget per task, and the
 // guarantee that matters for a local datastore is the one against process
 // crashes. After a power loss the damage is detectable, never silent: a
-// torn done marker reads as "not done" (the task reruns on resume), a torn
-// data.json or run record is reported as damaged, a torn blob fails its
-// hash check.
+// torn done marker or data.json reads as "not done" (the task reruns on
+// resume), a torn run record is reported as damaged, a torn blob fails its
+// hash check and is replaced by the next writer of its value.
 package store
 
 import (
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -47,6 +48,9 @@ var ErrCorrupt = errors.New("corrupt blob")
 type Store struct {
 	root string
 	b    backend
+	// verified holds "flow/hash" of the blobs this process read whole with
+	// a good hash or wrote itself, which writers need not check again.
+	verified sync.Map
 }
 
 // Artifact is one entry of a data.json.

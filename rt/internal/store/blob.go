@@ -13,19 +13,29 @@ import (
 	"github.com/klauspost/compress/zstd"
 )
 
-// Blobs are written without fsync: a blob torn by a power loss fails its
-// hash check on read (ErrCorrupt, with the fix), and syncing thousands of
-// small blobs per run would cost more than the rare rerun. Visibility is
-// still atomic: a blob appears under its name complete or not at all.
+// Blobs are written without fsync (see the package doc): a blob torn by a
+// power loss fails its hash check on read. Visibility is atomic: a blob
+// appears under its name complete or not at all.
+//
+// A blob that exists is trusted only once checked, because a damaged one
+// would otherwise stay damaged for ever (every later writer of the same
+// value would skip it). Writers check an existing blob before skipping it
+// and replace it when it fails; readers that find one failing its hash
+// remove it, so that the next writer of the value, or a resume, which
+// reruns a task whose blobs are missing, stores it again. The check is the
+// hash itself (read, decompress, sha256), skipped for a blob this process
+// has already verified, such as a foreach body's list, read and then
+// stored again unchanged.
 
 // PutBlob streams encode's output to the blob store: hashed, compressed,
-// written to a temp file then renamed; a blob that exists is not rewritten.
+// written to a temp file then renamed; a good blob that exists is not
+// rewritten, a damaged one is replaced.
 //
 // Values up to smallBlob are buffered, hashed, and compressed in one piece
-// only if the blob is missing, so storing a duplicate costs one stat. Larger
-// values stream (sha256 and zstd side by side) into a temp file under
-// <Flow>/data that is renamed to its content address when encode returns;
-// memory stays bounded whatever the value's size.
+// only if the blob must be written. Larger values stream (sha256 and zstd
+// side by side) into a temp file under <Flow>/data that is renamed to its
+// content address when encode returns; memory stays bounded whatever the
+// value's size.
 func (s *Store) PutBlob(flow string, encode func(w io.Writer) error) (hash string, size int64, err error) {
 	if err := ValidID("flow", flow); err != nil {
 		return "", 0, err
@@ -60,14 +70,20 @@ func (s *Store) PutBlob(flow string, encode func(w io.Writer) error) (hash strin
 		w.abort()
 		return "", 0, fmt.Errorf("storing a blob of flow %q: %w", flow, err)
 	}
-	if err := w.p.commit(blobKey(flow, hash)); err != nil {
-		return "", 0, fmt.Errorf("storing blob %q: %w", s.b.where(blobKey(flow, hash)), err)
+	key := blobKey(flow, hash)
+	if s.keepExisting(flow, hash, w.n) {
+		w.p.abort()
+		return hash, w.n, nil
 	}
+	if err := w.p.commit(key); err != nil {
+		return "", 0, fmt.Errorf("storing blob %q: %w", s.b.where(key), err)
+	}
+	s.markVerified(flow, hash)
 	return hash, w.n, nil
 }
 
 // PutBlobBytes is PutBlob for a value already in memory: it hashes first,
-// so a duplicate is never compressed.
+// so a value whose good blob exists is never compressed. p is only read.
 func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, err error) {
 	if err := ValidID("flow", flow); err != nil {
 		return "", 0, err
@@ -81,7 +97,7 @@ func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, er
 		return hash, int64(len(p)), nil
 	}
 	key := blobKey(flow, hash)
-	if _, err := s.b.stat(key); err == nil {
+	if s.keepExisting(flow, hash, int64(len(p))) {
 		return hash, int64(len(p)), nil
 	}
 	pw, err := s.b.create(flow + "/data")
@@ -89,7 +105,9 @@ func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, er
 		return "", 0, fmt.Errorf("storing blob %q: %w", s.b.where(key), err)
 	}
 	var z *zstd.Encoder
-	enc := s.compressor(pw, p[:smallBlob], &z)
+	// The size is known, so the frame records it: a reader checks it
+	// against the artifact's recorded size before allocating for it.
+	enc := s.compressor(pw, p[:smallBlob], int64(len(p)), &z)
 	_, err = enc.Write(p)
 	if cerr := enc.Close(); err == nil {
 		err = cerr
@@ -102,19 +120,21 @@ func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, er
 		pw.abort()
 		return "", 0, fmt.Errorf("storing blob %q: %w", s.b.where(key), err)
 	}
+	s.markVerified(flow, hash)
 	return hash, int64(len(p)), nil
 }
 
-// putSmall stores a value of at most smallBlob bytes unless it exists.
+// putSmall stores a value of at most smallBlob bytes unless its good blob
+// exists. p is only read.
 func (s *Store) putSmall(flow, hash string, p []byte) error {
 	key := blobKey(flow, hash)
-	if _, err := s.b.stat(key); err == nil {
+	if s.keepExisting(flow, hash, int64(len(p))) {
 		return nil
 	}
 	zEnc, _ := shared()
 	bp := bufPool.Get().(*[]byte)
 	z := zEnc.EncodeAll(p, (*bp)[:0])
-	err := s.b.put(key, z)
+	err := s.b.put(key, z) // put does not keep z, which goes back to the pool
 	if cap(z) <= 2*smallBlob {
 		*bp = z[:0]
 		bufPool.Put(bp)
@@ -122,7 +142,41 @@ func (s *Store) putSmall(flow, hash string, p []byte) error {
 	if err != nil {
 		return fmt.Errorf("storing blob %q: %w", s.b.where(key), err)
 	}
+	s.markVerified(flow, hash)
 	return nil
+}
+
+// keepExisting reports whether the blob of hash exists and holds its
+// value, so a writer can skip it. A blob that exists but fails the check
+// is removed, so that the write which follows replaces it whatever the
+// backend's rule for existing keys.
+func (s *Store) keepExisting(flow, hash string, size int64) bool {
+	key := blobKey(flow, hash)
+	if _, err := s.b.stat(key); err != nil {
+		return false
+	}
+	if s.isVerified(flow, hash) {
+		return true
+	}
+	r, err := s.openBlob(flow, hash, size, false)
+	if err == nil {
+		_, err = io.Copy(io.Discard, r)
+		r.Close()
+	}
+	if err == nil {
+		return true // openBlob marked it verified
+	}
+	s.b.remove(key)
+	return false
+}
+
+// markVerified and isVerified remember the blobs this process has checked
+// (read to the end with a good hash) or written itself.
+func (s *Store) markVerified(flow, hash string) { s.verified.Store(flow+"/"+hash, struct{}{}) }
+
+func (s *Store) isVerified(flow, hash string) bool {
+	_, ok := s.verified.Load(flow + "/" + hash)
+	return ok
 }
 
 // blobWriter buffers the first smallBlob bytes of a value, then spills to
@@ -173,7 +227,7 @@ func (w *blobWriter) spill(next []byte) error {
 	if len(sample) < smallBlob/2 {
 		sample = next[:min(len(next), smallBlob)]
 	}
-	w.enc = w.s.compressor(p, sample, &w.z)
+	w.enc = w.s.compressor(p, sample, -1, &w.z)
 	if _, err := w.enc.Write(w.buf); err != nil {
 		return fmt.Errorf("storing a blob of flow %q: %w", w.flow, err)
 	}
@@ -184,12 +238,17 @@ func (w *blobWriter) spill(next []byte) error {
 // compressor returns the writer a large value is compressed through,
 // chosen on its first bytes: the pooled zstd encoder (left in *z, to be
 // given back with releaseZ), or raw blocks when sample does not compress.
-func (s *Store) compressor(dst io.Writer, sample []byte, z **zstd.Encoder) io.WriteCloser {
+// size, when not negative, is the value's size, recorded in the frame.
+func (s *Store) compressor(dst io.Writer, sample []byte, size int64, z **zstd.Encoder) io.WriteCloser {
 	if incompressible(sample) {
-		return newRawFrame(dst)
+		return newRawFrame(dst, size)
 	}
 	*z = encPool.Get().(*zstd.Encoder)
-	(*z).Reset(dst)
+	if size > 0 {
+		(*z).ResetContentSize(dst, size)
+	} else {
+		(*z).Reset(dst)
+	}
 	return *z
 }
 
@@ -244,8 +303,35 @@ func (s *Store) HasBlob(flow, hash string) bool {
 // checked whole, so their corruption is reported by OpenBlob itself; large
 // ones stream, hashed on the fly, and Read returns an error wrapping
 // ErrCorrupt at EOF if the hash does not match (or earlier, if the zstd
-// stream is damaged). Either way no caller sees a damaged value as good.
+// stream is damaged). Either way no caller sees a damaged value as good,
+// and the damaged blob is removed so that the next writer replaces it.
 func (s *Store) OpenBlob(flow, hash string) (io.ReadCloser, error) {
+	return s.openBlob(flow, hash, -1, true)
+}
+
+// OpenArtifact is OpenBlob for an artifact of a data.json, checking what
+// the record claims against the blob: its size (before a byte is read when
+// the blob records it, else as the bytes go by), and that a string or
+// []byte is stored raw. A mismatch wraps ErrMismatch; the blob is kept,
+// since it is the record that is wrong.
+func (s *Store) OpenArtifact(flow string, a Artifact) (io.ReadCloser, error) {
+	switch {
+	case a.Encoding != "raw" && a.Encoding != "json":
+		return nil, fmt.Errorf("%w: blob %s is recorded with encoding %q, which this version of flowc does not know; upgrade flowc, or rerun the run that wrote it", ErrMismatch, a.Hash, a.Encoding)
+	case (a.Type == "string" || a.Type == "[]byte") && a.Encoding != "raw":
+		return nil, fmt.Errorf("%w: blob %s is recorded as a %s with encoding %q, but a %s is always stored raw; %s", ErrMismatch, a.Hash, a.Type, a.Encoding, a.Type, recordFix)
+	case a.Size < 0:
+		return nil, fmt.Errorf("%w: blob %s is recorded with size %d; %s", ErrMismatch, a.Hash, a.Size, recordFix)
+	}
+	return s.openBlob(flow, a.Hash, a.Size, true)
+}
+
+// recordFix is what to do about a data.json that does not match its blobs.
+const recordFix = "the task's record (data.json) is damaged: resume from its step (resume STEP), or rerun"
+
+// openBlob opens a blob; size, when not negative, is the serialized size
+// it must have. drop removes a blob found corrupt.
+func (s *Store) openBlob(flow, hash string, size int64, drop bool) (io.ReadCloser, error) {
 	if err := ValidID("flow", flow); err != nil {
 		return nil, err
 	}
@@ -253,15 +339,21 @@ func (s *Store) OpenBlob(flow, hash string) (io.ReadCloser, error) {
 		return nil, err
 	}
 	key := blobKey(flow, hash)
-	size, err := s.b.stat(key)
+	zsize, err := s.b.stat(key)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("blob %q of flow %q %w", hash, flow, ErrNotFound)
 	}
 	if err != nil {
 		return nil, err
 	}
+	damaged := func(why string) error {
+		if drop {
+			s.b.remove(key)
+		}
+		return corrupt(s.b.where(key), why)
+	}
 	var src io.ReadCloser
-	if size <= smallBlob {
+	if zsize <= smallBlob {
 		z, err := s.b.readFile(key)
 		if err != nil {
 			return nil, err
@@ -273,38 +365,69 @@ func (s *Store) OpenBlob(flow, hash string) (io.ReadCloser, error) {
 		v, err := zDec.DecodeAll(z, nil)
 		if err == nil {
 			if sum := sha256.Sum256(v); hex.EncodeToString(sum[:]) != hash {
-				return nil, corrupt(s.b.where(key), "its content does not match its hash")
+				return nil, damaged("its content does not match its hash")
+			}
+			s.markVerified(flow, hash)
+			if size >= 0 && int64(len(v)) != size {
+				return nil, sizeMismatch(hash, int64(len(v)), size)
 			}
 			return io.NopCloser(bytes.NewReader(v)), nil
 		}
 		if !errors.Is(err, zstd.ErrDecoderSizeExceeded) && !errors.Is(err, zstd.ErrWindowSizeExceeded) {
-			return nil, corrupt(s.b.where(key), err.Error())
+			return nil, damaged(err.Error())
 		}
 		src = io.NopCloser(bytes.NewReader(z)) // a big value that compressed well
 	} else if src, err = s.b.open(key); err != nil {
 		return nil, err
 	}
-	r := &blobReader{src: &trackReader{r: src}, c: src, h: sha256.New(), want: hash, where: s.b.where(key)}
+	r := &blobReader{s: s, flow: flow, key: key, drop: drop, src: &trackReader{r: src}, c: src,
+		h: sha256.New(), want: hash, where: s.b.where(key), size: size}
+	if size >= 0 {
+		// A frame that records its content size is checked before a byte
+		// is read, so a record claiming a huge size allocates nothing.
+		var head [zstd.HeaderMaxSize]byte
+		n, _ := io.ReadFull(r.src, head[:])
+		var h zstd.Header
+		if h.Decode(head[:n]) == nil && h.HasFCS && int64(h.FrameContentSize) != size {
+			src.Close()
+			return nil, sizeMismatch(hash, int64(h.FrameContentSize), size)
+		}
+		r.src = &trackReader{r: io.MultiReader(bytes.NewReader(head[:n]), r.src)}
+	}
 	r.dec = decPool.Get().(*zstd.Decoder)
 	if err := r.dec.Reset(r.src); err != nil {
 		r.Close()
-		return nil, corrupt(r.where, err.Error())
+		return nil, damaged(err.Error())
 	}
 	return r, nil
 }
 
+// ErrMismatch is returned (wrapped) when an artifact's record does not
+// match its blob: the size, or the encoding its type requires.
+var ErrMismatch = errors.New("artifact record does not match its blob")
+
+func sizeMismatch(hash string, has, recorded int64) error {
+	return fmt.Errorf("%w: blob %s holds %d bytes, but the record says %d; %s", ErrMismatch, hash, has, recorded, recordFix)
+}
+
 func corrupt(where, why string) error {
-	return fmt.Errorf("%w %q: %s; the blob is damaged, rerun or resume the run that wrote it", ErrCorrupt, where, why)
+	return fmt.Errorf("%w %q: %s; the damaged blob was removed: rerun or resume the run, which stores it again", ErrCorrupt, where, why)
 }
 
 // blobReader decompresses and verifies a blob as it is read.
 type blobReader struct {
+	s     *Store
+	flow  string
+	key   string
+	drop  bool // remove the blob if it is found corrupt
 	src   *trackReader
 	c     io.Closer
 	dec   *zstd.Decoder
 	h     hash.Hash
 	want  string
 	where string
+	size  int64 // the recorded size, or -1
+	n     int64 // bytes returned so far
 	err   error // sticky: io.EOF or the first failure
 }
 
@@ -314,19 +437,31 @@ func (r *blobReader) Read(p []byte) (int, error) {
 	}
 	n, err := r.dec.Read(p)
 	r.h.Write(p[:n])
+	r.n += int64(n)
 	switch {
 	case err == io.EOF:
 		if hex.EncodeToString(r.h.Sum(nil)) != r.want {
-			r.err = corrupt(r.where, "its content does not match its hash")
+			r.err = r.damaged("its content does not match its hash")
+		} else if r.s.markVerified(r.flow, r.want); r.size >= 0 && r.n != r.size {
+			r.err = sizeMismatch(r.want, r.n, r.size)
 		} else {
 			r.err = io.EOF
 		}
 	case err != nil && r.src.err != nil:
 		r.err = fmt.Errorf("reading blob %q: %w", r.where, r.src.err) // the disk, not the data
 	case err != nil:
-		r.err = corrupt(r.where, err.Error())
+		r.err = r.damaged(err.Error())
+	case r.size >= 0 && r.n > r.size:
+		r.err = sizeMismatch(r.want, r.n, r.size) // at least that many
 	}
 	return n, r.err
+}
+
+func (r *blobReader) damaged(why string) error {
+	if r.drop {
+		r.s.b.remove(r.key)
+	}
+	return corrupt(r.where, why)
 }
 
 func (r *blobReader) Close() error {

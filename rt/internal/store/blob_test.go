@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"io"
+	"io/fs"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -174,8 +175,101 @@ func wantCorrupt(t *testing.T, s *Store, h, what string) {
 	if !errors.Is(err, ErrCorrupt) {
 		t.Fatalf("%s: read error = %v, want ErrCorrupt", what, err)
 	}
-	if msg := err.Error(); !strings.Contains(msg, blobPath(s, h)) || !strings.Contains(msg, "rerun or resume the run that wrote it") {
+	if msg := err.Error(); !strings.Contains(msg, blobPath(s, h)) || !strings.Contains(msg, "rerun or resume the run") {
 		t.Errorf("%s: error %q does not name the blob and the fix", what, msg)
+	}
+	// The reader removed it, so the next writer (or a resume, which
+	// reruns a task whose blob is missing) stores it again.
+	if _, err := os.Stat(blobPath(s, h)); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("%s: the damaged blob is still there (%v)", what, err)
+	}
+}
+
+// damages are what a fault does to a blob file.
+var damages = map[string]func(z []byte) []byte{
+	"flipped byte": func(z []byte) []byte { z = slices.Clone(z); z[len(z)/2] ^= 0x40; return z },
+	"flipped last": func(z []byte) []byte { z = slices.Clone(z); z[len(z)-1] ^= 0x01; return z },
+	"truncated":    func(z []byte) []byte { return z[:len(z)/2] },
+	"empty":        func(z []byte) []byte { return nil },
+}
+
+// TestBlobRepairedOnWrite (issue 7 item 1): a new write of a value whose
+// blob exists but is damaged replaces it, on every write path, from a
+// process that has not seen the blob before (a fresh Store).
+func TestBlobRepairedOnWrite(t *testing.T) {
+	for _, name := range []string{"tiny", "text-2MB", "random-3MB", "zeros-5MB"} {
+		p := blobCases[name]
+		for dname, damage := range damages {
+			for _, path := range []string{"PutBlob", "PutBlobBytes"} {
+				t.Run(name+"/"+dname+"/"+path, func(t *testing.T) {
+					s := newStore(t)
+					h := putBytes(t, s, "F", p)
+					orig, err := os.ReadFile(blobPath(s, h))
+					if err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(blobPath(s, h), damage(orig), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					fresh, err := Open(s.Root())
+					if err != nil {
+						t.Fatal(err)
+					}
+					if path == "PutBlob" {
+						putBytes(t, fresh, "F", p)
+					} else if _, _, err := fresh.PutBlobBytes("F", p); err != nil {
+						t.Fatal(err)
+					}
+					got, err := readBlob(fresh, "F", h)
+					if err != nil || !bytes.Equal(got, p) {
+						t.Fatalf("after a new write of the value: %d bytes, %v", len(got), err)
+					}
+					noTempFiles(t, s)
+				})
+			}
+		}
+	}
+}
+
+// TestOpenArtifactChecksRecord (issue 7 item 4): a record whose size does
+// not match its blob, or that says a string is JSON, is refused naming the
+// blob and the fix; the blob itself is kept.
+func TestOpenArtifactChecksRecord(t *testing.T) {
+	s := newStore(t)
+	for _, name := range []string{"tiny", "at-limit", "text-2MB", "random-3MB"} {
+		p := blobCases[name]
+		h, _, err := s.PutBlobBytes("F", p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, size := range []int64{int64(len(p)) - 1, int64(len(p)) + 1, 1 << 50} {
+			r, err := s.OpenArtifact("F", Artifact{Hash: h, Type: "[]byte", Size: size, Encoding: "raw"})
+			if err == nil {
+				_, err = io.ReadAll(r)
+				r.Close()
+			}
+			if !errors.Is(err, ErrMismatch) || !strings.Contains(err.Error(), "resume from its step") {
+				t.Errorf("%s recorded as %d bytes: %v, want ErrMismatch with the fix", name, size, err)
+			}
+		}
+		if r, err := s.OpenArtifact("F", Artifact{Hash: h, Type: "[]byte", Size: 1 << 50, Encoding: "raw"}); err == nil && len(p) > smallBlob {
+			r.Close()
+			t.Errorf("%s: a frame recording its size did not refuse a record of 2^50 bytes up front", name)
+		}
+		r, err := s.OpenArtifact("F", Artifact{Hash: h, Type: "[]byte", Size: int64(len(p)), Encoding: "raw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := io.ReadAll(r); err != nil || !bytes.Equal(got, p) {
+			t.Errorf("%s with its true size: %d bytes, %v", name, len(got), err)
+		}
+		r.Close()
+		if _, err := s.OpenArtifact("F", Artifact{Hash: h, Type: "string", Size: int64(len(p)), Encoding: "json"}); !errors.Is(err, ErrMismatch) {
+			t.Errorf("a string recorded as JSON: %v, want ErrMismatch", err)
+		}
+		if !s.HasBlob("F", h) {
+			t.Errorf("%s: a record mismatch removed the blob", name)
+		}
 	}
 }
 

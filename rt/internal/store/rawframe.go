@@ -2,6 +2,7 @@ package store
 
 import (
 	"bufio"
+	"encoding/binary"
 	"io"
 )
 
@@ -34,12 +35,19 @@ type rawFrame struct {
 	pending []byte // < rawBlockMax bytes not yet in a block
 }
 
-func newRawFrame(w io.Writer) *rawFrame {
+// newRawFrame starts a frame on w; size, when not negative, is the
+// content size, recorded in the frame header.
+func newRawFrame(w io.Writer, size int64) *rawFrame {
 	f := &rawFrame{w: bufio.NewWriterSize(w, 256<<10), pending: make([]byte, 0, rawBlockMax)}
-	// Magic number; frame header descriptor 0 (no content size, no
-	// checksum: the store verifies the sha256 itself); window descriptor
-	// 0x38 = 2^(10+7) bytes, one block.
-	f.w.Write([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38})
+	// Magic number; frame header descriptor: no checksum (the store
+	// verifies the sha256 itself), and either no content size (0x00) or an
+	// 8-byte one (0xc0); window descriptor 0x38 = 2^(10+7) bytes, one block.
+	if size < 0 {
+		f.w.Write([]byte{0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38})
+		return f
+	}
+	f.w.Write([]byte{0x28, 0xb5, 0x2f, 0xfd, 0xc0, 0x38})
+	f.w.Write(binary.LittleEndian.AppendUint64(nil, uint64(size)))
 	return f
 }
 

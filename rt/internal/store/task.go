@@ -49,6 +49,10 @@ func (s *Store) writeJSON(p TaskPath, attempt int, suffix string, v any) error {
 	return nil
 }
 
+// ErrDamaged is returned (wrapped) for a record that does not parse: torn
+// by a power loss, or edited. Resume treats such a task as not done.
+var ErrDamaged = errors.New("damaged")
+
 // ReadTaskData reads <a>.data.json.
 func (s *Store) ReadTaskData(p TaskPath, attempt int) (*TaskData, error) {
 	if err := p.validate(); err != nil {
@@ -73,7 +77,7 @@ func (s *Store) readJSON(key string, v any) error {
 		return err
 	}
 	if err := json.Unmarshal(data, v); err != nil {
-		return fmt.Errorf("%q is damaged: %v; rerun or resume the run that wrote it", s.b.where(key), err)
+		return fmt.Errorf("%q is %w: %v; rerun or resume the run that wrote it", s.b.where(key), ErrDamaged, err)
 	}
 	return nil
 }
