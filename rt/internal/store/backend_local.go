@@ -5,8 +5,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
 )
 
 // localFS is the backend on a local directory.
@@ -16,17 +20,63 @@ func (l localFS) path(key string) string { return filepath.Join(l.root, filepath
 
 func (l localFS) where(key string) string { return l.path(key) }
 
-// tempPrefix starts every temporary name, so listings can skip them.
-const tempPrefix = ".tmp-"
+// File modes. The datastore is shared like a repository: the client, the
+// run browser, other users of a project and tools in other languages read
+// it, so files are 0644 and directories 0755, always reduced by the
+// umask (umask 077 makes a private store) and never widened by it (a 000
+// umask used to make every directory world-writable). Temp files get the
+// final mode when created, since they are renamed into place.
+const (
+	fileMode = 0o644
+	dirMode  = 0o755
+)
 
-func (l localFS) put(key string, data []byte) error {
-	p := l.path(key)
-	f, err := os.CreateTemp(filepath.Dir(p), tempPrefix+"*")
+// Temp files live in one directory, tempDir under the root, named
+// "<pid>-<random>" after the process writing them, so that the files of
+// writers that were killed are found by reading one small directory (not
+// the 100,000 blobs beside them) and told from those of live writers by
+// their pid. Renaming from there to the final name is atomic: the root is
+// one file system.
+const (
+	tempDir = ".tmp"
+	// tempPrefix starts the temp names of older versions, which put them
+	// next to their final names; listings skip every name starting with '.'.
+	tempPrefix = ".tmp-"
+)
+
+var pidPrefix = strconv.Itoa(os.Getpid()) + "-"
+
+// tempFile creates a new, empty temp file, with the datastore's file mode.
+func (l localFS) tempFile() (*os.File, error) {
+	dir := filepath.Join(l.root, tempDir)
+	for tries := 0; ; tries++ {
+		name := filepath.Join(dir, pidPrefix+strconv.FormatUint(rand.Uint64(), 36))
+		f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
+		if errors.Is(err, fs.ErrNotExist) && tries == 0 {
+			if err = os.MkdirAll(dir, dirMode); err == nil {
+				continue
+			}
+		}
+		if errors.Is(err, fs.ErrExist) && tries < 100 {
+			continue
+		}
+		return f, err
+	}
+}
+
+// renameInto moves a temp file to p, creating p's directory if needed.
+func renameInto(tmp, p string) error {
+	err := os.Rename(tmp, p)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(filepath.Dir(p), 0o777); err == nil {
-			f, err = os.CreateTemp(filepath.Dir(p), tempPrefix+"*")
+		if err = os.MkdirAll(filepath.Dir(p), dirMode); err == nil {
+			err = os.Rename(tmp, p)
 		}
 	}
+	return err
+}
+
+func (l localFS) put(key string, data []byte) error {
+	f, err := l.tempFile()
 	if err != nil {
 		return err
 	}
@@ -35,9 +85,9 @@ func (l localFS) put(key string, data []byte) error {
 		err = cerr
 	}
 	if err == nil {
-		// rename is atomic within a directory: a reader of p sees the old
-		// file or the whole new one, never a prefix.
-		err = os.Rename(f.Name(), p)
+		// rename is atomic: a reader of the key sees the old file or the
+		// whole new one, never a prefix.
+		err = renameInto(f.Name(), l.path(key))
 	}
 	if err != nil {
 		os.Remove(f.Name())
@@ -72,10 +122,10 @@ func (l localFS) overwrite(key string, data []byte) error {
 
 func (l localFS) putExclusive(key string, data []byte) error {
 	p := l.path(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), dirMode); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(p), tempPrefix+"*")
+	f, err := l.tempFile()
 	if err != nil {
 		return err
 	}
@@ -93,11 +143,7 @@ func (l localFS) putExclusive(key string, data []byte) error {
 }
 
 func (l localFS) create(dir string) (pending, error) {
-	d := l.path(dir)
-	if err := os.MkdirAll(d, 0o777); err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(d, tempPrefix+"*")
+	f, err := l.tempFile()
 	if err != nil {
 		return nil, err
 	}
@@ -121,10 +167,7 @@ func (p *localPending) commit(key string) error {
 		if _, serr := os.Stat(dst); serr == nil {
 			return os.Remove(tmp) // someone stored the same content first
 		}
-		err = os.MkdirAll(filepath.Dir(dst), 0o777)
-	}
-	if err == nil {
-		err = os.Rename(tmp, dst)
+		err = renameInto(tmp, dst)
 	}
 	if err != nil {
 		os.Remove(tmp)
@@ -139,6 +182,68 @@ func (p *localPending) abort() {
 		os.Remove(p.f.Name())
 	}
 }
+
+// cleanStale removes the temp files of writers that are gone: those whose
+// process no longer runs, and (in case a pid was reused) any not written
+// for staleAfter. It reads the temp directory, and for the temp files older
+// versions left beside the blobs, each flow's data directory (not the blob
+// directories under it); it returns how many files it removed and their
+// size.
+func (l localFS) cleanStale() (n int, size int64, err error) {
+	now := time.Now()
+	drop := func(p string, fi fs.FileInfo) {
+		if os.Remove(p) == nil {
+			n++
+			size += fi.Size()
+		}
+	}
+	des, err := os.ReadDir(filepath.Join(l.root, tempDir))
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return 0, 0, err
+	}
+	for _, de := range des {
+		pid, _, ok := strings.Cut(de.Name(), "-")
+		p := filepath.Join(l.root, tempDir, de.Name())
+		fi, err := de.Info()
+		if err != nil || !ok {
+			continue
+		}
+		id, perr := strconv.Atoi(pid)
+		if perr != nil || id <= 0 || !processAlive(id) || now.Sub(fi.ModTime()) > staleAfter {
+			drop(p, fi)
+		}
+	}
+	flows, err := os.ReadDir(l.root)
+	if err != nil {
+		return n, size, err
+	}
+	for _, f := range flows {
+		if !f.IsDir() || ValidID("flow", f.Name()) != nil {
+			continue
+		}
+		data := filepath.Join(l.root, f.Name(), blobDir)
+		des, _ := os.ReadDir(data)
+		for _, de := range des {
+			if de.IsDir() || !strings.HasPrefix(de.Name(), tempPrefix) {
+				continue
+			}
+			// Legacy names carry no pid: only an old file is surely stale.
+			if fi, err := de.Info(); err == nil && now.Sub(fi.ModTime()) > legacyStaleAfter {
+				drop(filepath.Join(data, de.Name()), fi)
+			}
+		}
+	}
+	return n, size, nil
+}
+
+// staleAfter is how long a temp file of a live pid may go unwritten; a
+// writer appends as it goes, so only a reused pid gets near it.
+// legacyStaleAfter is the age from which an older version's temp file is
+// taken for stale.
+const (
+	staleAfter       = 24 * time.Hour
+	legacyStaleAfter = time.Hour
+)
 
 func (l localFS) open(key string) (io.ReadCloser, error) { return os.Open(l.path(key)) }
 
@@ -177,10 +282,10 @@ func (l localFS) remove(key string) error {
 
 func (l localFS) appendTo(key string) (io.WriteCloser, error) {
 	p := l.path(key)
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, fileMode)
 	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(filepath.Dir(p), 0o777); err == nil {
-			f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o666)
+		if err = os.MkdirAll(filepath.Dir(p), dirMode); err == nil {
+			f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, fileMode)
 		}
 	}
 	if err != nil {

@@ -62,7 +62,7 @@ func files(t testing.TB, s *Store) []string {
 func noTempFiles(t testing.TB, s *Store) {
 	t.Helper()
 	for _, f := range files(t, s) {
-		if strings.Contains(f, tempPrefix) {
+		if strings.Contains(f, tempPrefix) || strings.HasPrefix(f, tempDir+"/") {
 			t.Errorf("temp file left behind: %s", f)
 		}
 	}

@@ -15,11 +15,11 @@ import (
 func (l localFS) lock(key string) (func(), error) {
 	const staleLock = time.Minute
 	p := l.path(key)
-	if err := os.MkdirAll(filepath.Dir(p), 0o777); err != nil {
+	if err := os.MkdirAll(filepath.Dir(p), dirMode); err != nil {
 		return nil, err
 	}
 	for {
-		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_EXCL, fileMode)
 		if err == nil {
 			f.Close()
 			return func() { os.Remove(p) }, nil

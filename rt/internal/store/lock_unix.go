@@ -14,9 +14,9 @@ import (
 // dies, so a killed process never leaves a run locked.
 func (l localFS) lock(key string) (func(), error) {
 	p := l.path(key)
-	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o666)
-	if err != nil && os.MkdirAll(filepath.Dir(p), 0o777) == nil {
-		f, err = os.OpenFile(p, os.O_RDWR|os.O_CREATE, 0o666)
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_CREATE, fileMode)
+	if err != nil && os.MkdirAll(filepath.Dir(p), dirMode) == nil {
+		f, err = os.OpenFile(p, os.O_RDWR|os.O_CREATE, fileMode)
 	}
 	if err != nil {
 		return nil, err

@@ -19,16 +19,35 @@ func Open(root string) (*Store, error) {
 	if err != nil {
 		return nil, notWritable(root, err)
 	}
-	if err := os.MkdirAll(abs, 0o777); err != nil {
+	if err := os.MkdirAll(abs, dirMode); err != nil {
 		return nil, notWritable(root, err)
 	}
-	f, err := os.CreateTemp(abs, tempPrefix+"probe-*")
+	l := localFS{root: abs}
+	f, err := l.tempFile()
 	if err != nil {
 		return nil, notWritable(root, err)
 	}
 	f.Close()
 	os.Remove(f.Name())
-	return &Store{root: abs, b: localFS{root: abs}}, nil
+	return &Store{root: abs, b: l}, nil
+}
+
+// CleanStale removes the temp files that writers which were killed left
+// behind (kill -9, the OOM killer, a timeout), and reports how many files
+// of how many bytes it removed. It costs one small directory read per
+// flow, so run and resume call it when they start.
+func (s *Store) CleanStale() (files int, size int64, err error) {
+	c, ok := s.b.(interface {
+		cleanStale() (int, int64, error)
+	})
+	if !ok {
+		return 0, 0, nil // a backend without temp files of its own
+	}
+	files, size, err = c.cleanStale()
+	if err != nil {
+		return files, size, fmt.Errorf("removing stale temp files in %q: %w", s.root, err)
+	}
+	return files, size, nil
 }
 
 func notWritable(root string, err error) error {
