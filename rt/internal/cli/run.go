@@ -130,6 +130,13 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 		start = fmt.Sprintf("workflow resuming run %s (run-id %s), user %s, namespace %s", r.Origin, id, r.User, r.Namespace)
 	}
 	say(start)
+	// Temp files of writers killed before (a run, a task, an OOM kill) are
+	// removed now, while it costs one small directory read.
+	if n, size, err := st.CleanStale(); err != nil {
+		say(err.Error())
+	} else if n > 0 {
+		say(fmt.Sprintf("removed %d temp files (%d bytes) left by killed writers", n, size))
+	}
 	// From here a signal ends the run as killed: the first cancels, the
 	// second kills the tasks at once.
 	ctx, kill, stopSignals := sched.Interrupts(e.Ctx)

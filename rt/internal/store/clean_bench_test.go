@@ -43,3 +43,20 @@ func BenchmarkCleanStale100k(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkPutSmallDuplicateFresh is what a task pays to store a small
+// value whose blob exists and that it has not read itself: the blob is
+// read and checked before it is trusted (issue 7 item 1).
+func BenchmarkPutSmallDuplicateFresh(b *testing.B) {
+	s := newStore(b)
+	v := []byte(`{"genre":"Comedy","quartiles":[1,2,3],"n":12345678}`)
+	if _, _, err := s.PutBlobBytes("F", v); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		fresh := &Store{root: s.root, b: s.b} // a new task process
+		if _, _, err := fresh.PutBlobBytes("F", v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
