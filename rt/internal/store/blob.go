@@ -311,15 +311,14 @@ func (s *Store) OpenBlob(flow, hash string) (io.ReadCloser, error) {
 
 // OpenArtifact is OpenBlob for an artifact of a data.json, checking what
 // the record claims against the blob: its size (before a byte is read when
-// the blob records it, else as the bytes go by), and that a string or
-// []byte is stored raw. A mismatch wraps ErrMismatch; the blob is kept,
-// since it is the record that is wrong.
+// the blob records it, else as the bytes go by) and a known encoding. (Its
+// type and encoding are checked against the flow's field by the caller
+// that has one.) A mismatch wraps ErrMismatch; the blob is kept, since it
+// is the record that is wrong.
 func (s *Store) OpenArtifact(flow string, a Artifact) (io.ReadCloser, error) {
 	switch {
 	case a.Encoding != "raw" && a.Encoding != "json":
 		return nil, fmt.Errorf("%w: blob %s is recorded with encoding %q, which this version of flowc does not know; upgrade flowc, or rerun the run that wrote it", ErrMismatch, a.Hash, a.Encoding)
-	case (a.Type == "string" || a.Type == "[]byte") && a.Encoding != "raw":
-		return nil, fmt.Errorf("%w: blob %s is recorded as a %s with encoding %q, but a %s is always stored raw; %s", ErrMismatch, a.Hash, a.Type, a.Encoding, a.Type, recordFix)
 	case a.Size < 0:
 		return nil, fmt.Errorf("%w: blob %s is recorded with size %d; %s", ErrMismatch, a.Hash, a.Size, recordFix)
 	}
