@@ -106,3 +106,25 @@ func TestMissingParamsBlob(t *testing.T) {
 		t.Errorf("err = %v; want one naming the parameters and the fix", err)
 	}
 }
+
+// A foreach's item chunks are blobs too: one that is gone reruns the step.
+func TestMissingChunkBlob(t *testing.T) {
+	f := newFixture(t)
+	origin := f.foreachRun(3, task{ok: false})
+	p := taskPath(origin, "Start", "1")
+	d, err := f.st.ReadTaskData(p, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Splits = &store.Splits{Field: "Items", Chunks: []store.SplitChunk{{Start: 0, Hash: strings.Repeat("ab", 32), Size: 7}}}
+	if err := f.st.WriteTaskData(p, 0, d); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := NewPlan(foreachGraph(), f.st, "F", origin, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.From != "Start" || len(plan.Notes) != 1 || !strings.Contains(plan.Notes[0], "Items") {
+		t.Errorf("From %q, notes %q; want Start rerun for its missing chunk", plan.From, plan.Notes)
+	}
+}

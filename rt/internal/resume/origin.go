@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -193,17 +194,28 @@ func (c *blobCheck) missing(d *store.TaskData) (name, hash string) {
 	}
 	slices.Sort(names)
 	for _, n := range names {
-		h := d.Artifacts[n].Hash
-		ok, known := c.seen.Load(h)
-		if !known {
-			ok = c.st.HasBlob(c.flow, h)
-			c.seen.Store(h, ok)
-		}
-		if !ok.(bool) {
+		if h := d.Artifacts[n].Hash; !c.has(h) {
 			return n, h
 		}
 	}
+	if d.Splits != nil {
+		// A foreach's chunks of its items, which its bodies read.
+		for _, ch := range d.Splits.Chunks {
+			if !c.has(ch.Hash) {
+				return d.Splits.Field + " (its items from " + strconv.Itoa(ch.Start) + ")", ch.Hash
+			}
+		}
+	}
 	return "", ""
+}
+
+func (c *blobCheck) has(hash string) bool {
+	ok, known := c.seen.Load(hash)
+	if !known {
+		ok = c.st.HasBlob(c.flow, hash)
+		c.seen.Store(hash, ok)
+	}
+	return ok.(bool)
 }
 
 // parallel runs fn(0..n-1) on up to workers goroutines.
