@@ -345,12 +345,7 @@ func (s *Store) openBlob(flow, hash string, size int64, drop bool) (io.ReadClose
 	if err != nil {
 		return nil, err
 	}
-	damaged := func(why string) error {
-		if drop {
-			s.b.remove(key)
-		}
-		return corrupt(s.b.where(key), why)
-	}
+	damaged := func(why string) error { return s.damaged(key, drop, why) }
 	var src io.ReadCloser
 	if zsize <= smallBlob {
 		z, err := s.b.readFile(key)
@@ -409,7 +404,17 @@ func sizeMismatch(hash string, has, recorded int64) error {
 	return fmt.Errorf("%w: blob %s holds %d bytes, but the record says %d; %s", ErrMismatch, hash, has, recorded, recordFix)
 }
 
-func corrupt(where, why string) error {
+// damaged reports the blob at key as corrupt and, with drop, removes it,
+// so that the next writer of its value stores it again and a resume reruns
+// the tasks that need it.
+func (s *Store) damaged(key string, drop bool, why string) error {
+	where := s.b.where(key)
+	if !drop {
+		return fmt.Errorf("%w %q: %s", ErrCorrupt, where, why)
+	}
+	if err := s.b.remove(key); err != nil {
+		return fmt.Errorf("%w %q: %s; remove it (%v), then rerun or resume the run, which stores it again", ErrCorrupt, where, why, err)
+	}
 	return fmt.Errorf("%w %q: %s; the damaged blob was removed: rerun or resume the run, which stores it again", ErrCorrupt, where, why)
 }
 
@@ -456,12 +461,7 @@ func (r *blobReader) Read(p []byte) (int, error) {
 	return n, r.err
 }
 
-func (r *blobReader) damaged(why string) error {
-	if r.drop {
-		r.s.b.remove(r.key)
-	}
-	return corrupt(r.where, why)
-}
+func (r *blobReader) damaged(why string) error { return r.s.damaged(r.key, r.drop, why) }
 
 func (r *blobReader) Close() error {
 	if r.dec != nil {
