@@ -93,7 +93,7 @@ func runTask(ctx context.Context, def *rt.FlowDef, mark *taskspec.Mark) int {
 		return task.code
 	}
 	selector := os.Args[1 : len(os.Args)-len(args)]
-	task.code = cli.Main(ctx, def, selector, args, os.Stdout, os.Stderr)
+	task.code = cli.MainTask(ctx, def, selector, args, os.Stdout, os.Stderr)
 	return task.code
 }
 

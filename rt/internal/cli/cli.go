@@ -75,15 +75,7 @@ type kongExit int
 func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout, stderr io.Writer) (code int) {
 	name := filepath.Base(os.Args[0])
 	e := &Env{Ctx: ctx, Def: def, Name: name, Selector: selector, Stdout: stdout, Stderr: stderr}
-	fail := func(err error) int {
-		var ec exitCode
-		if errors.As(err, &ec) {
-			return int(ec)
-		}
-		msg := clipLine(strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; "))
-		fmt.Fprintf(stderr, "%s: error: %s\n", name, msg)
-		return 1
-	}
+	fail := func(err error) int { return failed(name, stderr, err) }
 	defer func() {
 		if v := recover(); v != nil {
 			if ke, ok := v.(kongExit); ok {
@@ -126,6 +118,17 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 		return fail(err)
 	}
 	return 0
+}
+
+// failed is the exit status of err, printed as one line `<bin>: error: ...`.
+func failed(name string, stderr io.Writer, err error) int {
+	var ec exitCode
+	if errors.As(err, &ec) {
+		return int(ec)
+	}
+	msg := clipLine(strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; "))
+	fmt.Fprintf(stderr, "%s: error: %s\n", name, msg)
+	return 1
 }
 
 func (g *Globals) validate() error {
