@@ -14,6 +14,7 @@ import (
 	"github.com/flowc-dev/flowc/rt/internal/alive"
 	"github.com/flowc-dev/flowc/rt/internal/console"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/internal/runstate"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -237,11 +238,11 @@ func finish(st *store.Store, flow, id string, runErr error) error {
 	return st.UpdateRun(flow, id, func(r *store.Run) error {
 		switch {
 		case errors.Is(runErr, sched.ErrInterrupted):
-			r.Status = "killed"
+			r.Status = string(runstate.Killed)
 		case runErr != nil:
-			r.Status = "failed"
+			r.Status = string(runstate.Failed)
 		default:
-			r.Status = "succeeded"
+			r.Status = string(runstate.Succeeded)
 		}
 		r.Finished = time.Now()
 		return nil

@@ -11,9 +11,10 @@ import (
 // Status is a run's status.
 type Status string
 
-// The statuses. A record only ever says running, succeeded or failed;
-// Killed is derived: the record says running but its scheduler is gone
-// (kill -9, out of memory, a reboot), so the run will never finish.
+// The statuses. A record says running, succeeded or failed, or killed
+// when a signal stopped the run (Ctrl-C, SIGTERM); Killed is also derived
+// when the record says running but its scheduler is gone (kill -9, out of
+// memory, a reboot), so the run will never finish.
 const (
 	Running   Status = "running"
 	Succeeded Status = "succeeded"
