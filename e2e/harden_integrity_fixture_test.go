@@ -6,62 +6,19 @@ package e2e
 // flipped byte, a torn file, a killed writer) does.
 
 import (
-	"bytes"
 	"encoding/json"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sync"
 	"testing"
 )
 
-var integrityFlows struct {
-	once sync.Once
-	dir  string
-	err  error
-}
-
-func buildIntegrityFlows() {
-	dir := filepath.Join(tmpRoot, "integrity")
-	integrityFlows.dir = dir
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		integrityFlows.err = err
-		return
-	}
-	if err := initModule(dir); err != nil {
-		integrityFlows.err = err
-		return
-	}
-	if err := copyTestdata("integrity", dir); err != nil {
-		integrityFlows.err = err
-		return
-	}
-	for _, args := range [][]string{
-		{flowcBin, "./..."},
-		{"go", "build", "-o", filepath.Join(dir, "bin") + string(filepath.Separator), "./..."},
-	} {
-		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Dir = dir
-		cmd.Env = goEnv()
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
-		if err := cmd.Run(); err != nil {
-			integrityFlows.err = fmt.Errorf("%v in testdata/integrity: %v\n%s", args, err, out.String())
-			return
-		}
-	}
-}
+var integrityFlows = &testModule{name: "integrity"}
 
 // integrityBin is testdata/integrity/<name>, built, in a fresh dir with
 // its own datastore.
 func integrityBin(t *testing.T, name string) *flowBin {
 	t.Helper()
-	integrityFlows.once.Do(buildIntegrityFlows)
-	if integrityFlows.err != nil {
-		t.Fatal(integrityFlows.err)
-	}
-	return binIn(t, filepath.Join(integrityFlows.dir, "bin", name))
+	return integrityFlows.bin(t, name)
 }
 
 // storeRoot is the binary's datastore.

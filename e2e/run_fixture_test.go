@@ -10,41 +10,51 @@ import (
 	"testing"
 )
 
-// runFlows is the module of testdata/runflows, one main package per flow,
-// generated and built once for every run test (a go build per test would
-// cost seconds each).
-var runFlows struct {
+// testModule is a module made of testdata/<name>, one main package per
+// flow, generated and built once for every test that uses it (a go build
+// per test would cost seconds each).
+type testModule struct {
+	name string
 	once sync.Once
 	dir  string
 	err  error
 }
 
-func buildRunFlows() {
-	dir := filepath.Join(tmpRoot, "runflows")
-	runFlows.dir = dir
-	if err := os.MkdirAll(dir, 0o777); err != nil {
-		runFlows.err = err
+var runFlows = &testModule{name: "runflows"}
+
+// bin builds the module once and returns its flow <flow>, set to run in a
+// fresh dir of the test with its own datastore.
+func (m *testModule) bin(t *testing.T, flow string) *flowBin {
+	t.Helper()
+	m.once.Do(m.build)
+	if m.err != nil {
+		t.Fatal(m.err)
+	}
+	return binIn(t, filepath.Join(m.dir, "bin", flow))
+}
+
+func (m *testModule) build() {
+	m.dir = filepath.Join(tmpRoot, m.name)
+	if m.err = os.MkdirAll(m.dir, 0o777); m.err != nil {
 		return
 	}
-	if err := initModule(dir); err != nil {
-		runFlows.err = err
+	if m.err = initModule(m.dir); m.err != nil {
 		return
 	}
-	if err := copyTestdata("runflows", dir); err != nil {
-		runFlows.err = err
+	if m.err = copyTestdata(m.name, m.dir); m.err != nil {
 		return
 	}
 	for _, args := range [][]string{
 		{flowcBin, "./..."},
-		{"go", "build", "-o", filepath.Join(dir, "bin") + string(filepath.Separator), "./..."},
+		{"go", "build", "-o", filepath.Join(m.dir, "bin") + string(filepath.Separator), "./..."},
 	} {
 		cmd := exec.Command(args[0], args[1:]...)
-		cmd.Dir = dir
+		cmd.Dir = m.dir
 		cmd.Env = goEnv()
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Run(); err != nil {
-			runFlows.err = fmt.Errorf("%v in testdata/runflows: %v\n%s", args, err, out.String())
+			m.err = fmt.Errorf("%v in testdata/%s: %v\n%s", args, m.name, err, out.String())
 			return
 		}
 	}
@@ -54,11 +64,7 @@ func buildRunFlows() {
 // fresh dir of the test with its own datastore.
 func runFlowBin(t *testing.T, name string) *flowBin {
 	t.Helper()
-	runFlows.once.Do(buildRunFlows)
-	if runFlows.err != nil {
-		t.Fatal(runFlows.err)
-	}
-	return binIn(t, filepath.Join(runFlows.dir, "bin", name))
+	return runFlows.bin(t, name)
 }
 
 // binIn sets exe to run in a fresh dir of the test, with the datastore
