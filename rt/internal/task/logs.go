@@ -50,7 +50,7 @@ func startLogs(files [2]io.WriteCloser, origin string, quiet bool) (*logTee, err
 			return nil, err
 		}
 		syscall.CloseOnExec(saved)
-		if err := syscall.Dup2(int(w.Fd()), fd); err != nil {
+		if err := dup2(int(w.Fd()), fd); err != nil {
 			r.Close()
 			w.Close()
 			syscall.Close(saved)
@@ -117,7 +117,7 @@ func (s *teeStream) copy(wg *sync.WaitGroup, origin string, pid int) {
 func (t *logTee) stop() error {
 	for _, s := range t.streams {
 		if s != nil {
-			syscall.Dup2(s.saved, s.fd)
+			dup2(s.saved, s.fd)
 		}
 	}
 	t.wg.Wait()
