@@ -25,7 +25,7 @@ type TaskSpec struct {
 	Step       string
 	TaskID     string
 	InputPaths string // compact form, see package ipath
-	SplitIndex int    // index into the parent foreach; -1 unless a foreach body
+	SplitIndex int    // index into the parent foreach; -1 unless a foreach body (only a foreach's expansion in pop sets one)
 	Attempt    int
 	TimeoutS   int
 	// ForeachStack is the task's position: its index in each enclosing
@@ -161,6 +161,13 @@ func (s *Scheduler) Run(ctx context.Context) error {
 			ctx = context.WithoutCancel(ctx)
 		}
 	}
+	// The loop also ends on a cancelled context without taking the
+	// ctx.Done case: when a result and the cancellation arrive together
+	// and select takes the result, the loop above starts nothing more
+	// and breaks. That run was interrupted, not stuck.
+	if s.failure == nil && !ended && ctx.Err() != nil {
+		s.fail(interrupted(ctx))
+	}
 	if s.failure != nil {
 		return s.failure
 	}
@@ -231,9 +238,6 @@ func (s *Scheduler) launch(ctx context.Context, n *node, results chan<- result) 
 		n.join.ends = nil // the join node no longer needs them
 	} else {
 		spec.InputPaths = fmt.Sprintf("%s/%s/%d", s.RunID, n.parent.step, n.parent.id)
-	}
-	if !n.step.IsForeachBody {
-		spec.SplitIndex = -1
 	}
 	for _, kv := range n.step.Env {
 		spec.Env = append(spec.Env, kv.Key+"="+kv.Value)

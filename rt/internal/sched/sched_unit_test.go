@@ -564,6 +564,40 @@ func TestInterrupt(t *testing.T) {
 	}
 }
 
+// TestInterruptRace: a run cancelled while the scheduler handles a
+// finished task (here: while it prints a progress line, which it does from
+// its own loop) is interrupted, though it never waits on the context: it
+// breaks out of its loop with tasks queued and none running.
+func TestInterruptRace(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ex := &fake{}
+	ex.step = func(spec *sched.TaskSpec) (*store.Done, error) {
+		d := ok(spec)
+		if spec.Step == "Start" {
+			d.NumSplits = 60
+		}
+		return d, nil
+	}
+	s := &sched.Scheduler{Graph: foreach(), RunID: run, Exec: ex,
+		Opts: sched.Options{MaxWorkers: 1, MaxNumSplits: 100, Console: cancelOnWrite(cancel)}}
+	err := s.Run(ctx)
+	if !errors.Is(err, sched.ErrInterrupted) {
+		t.Errorf("run cancelled between two tasks: %v; want it interrupted", err)
+	}
+	if n := len(ex.steps()); n >= 62 {
+		t.Errorf("%d tasks ran after the cancellation", n)
+	}
+}
+
+// cancelOnWrite is a console that cancels the run at its first line.
+type cancelOnWrite context.CancelFunc
+
+func (c cancelOnWrite) Write(p []byte) (int, error) {
+	c()
+	return len(p), nil
+}
+
 // TestProgress: a wide step reports its count done at the end.
 func TestProgress(t *testing.T) {
 	ex := &fake{}
