@@ -115,6 +115,31 @@ func TestSpinCLI(t *testing.T) {
 			t.Errorf("resume after spins did not resume run %s:\n%s", failed, r.stdout)
 		}
 	})
+
+	t.Run("OldScratchRunsRemoved", func(t *testing.T) {
+		// Each spin keeps the newest 5 scratch runs (spin.KeepScratch)
+		// and removes the others, so spinning in a loop does not fill
+		// the disk; the newest can still be dumped.
+		var newest []string
+		for range 7 {
+			out := b.ok("spin", run+"/Start/1").stdout
+			newest = append(newest, spinScratchOf(t, out))
+		}
+		newest = newest[len(newest)-5:]
+		got := spinScratchRuns(t, b)
+		slices.Sort(got)
+		want := slices.Clone(newest)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("scratch runs after 7 more spins: %v; want the newest 5, %v", got, want)
+		}
+		var items []int
+		b.dump(newest[4]+"/Start/1", &items, "--artifact", "Items")
+		if !slices.Equal(items, []int{1, 2, 3, 4, 5}) {
+			t.Errorf("dump of the newest scratch run: Items = %v", items)
+		}
+		b.fails([]string{"dump", "_spin-1/Start/1"}, `"_spin-1"`, "not found")
+	})
 }
 
 // spinScratchOf is the scratch run a spin's output names.

@@ -2,7 +2,8 @@
 // `spin`), for `<bin> spin` and the rt/spin test helper alike.
 //
 // A spin writes into a scratch run (store.NewScratchRun), which no listing
-// shows, so it never counts as a run of the flow. The spun task reads the
+// shows, so it never counts as a run of the flow; each spin removes all
+// but the newest KeepScratch of them (prune.go). The spun task reads the
 // past task's inputs where they are, by reference; with overrides, each
 // input is first copied into the scratch run with the overridden artifacts
 // replaced, so the past run is never written.
@@ -145,6 +146,7 @@ func Prepare(st *store.Store, def *rt.FlowDef, origin store.TaskPath, overrides 
 	} else if inputs != "" {
 		p.InputPaths = inputs
 	}
+	p.prune()
 	return p, nil
 }
 

@@ -1,7 +1,12 @@
 package store
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -48,5 +53,42 @@ func TestReadAttemptInputs(t *testing.T) {
 	}
 	if got, err := s.ListAttempts(p); err != nil || !slices.Equal(got, []int{1}) {
 		t.Fatalf("ListAttempts = %v, %v", got, err)
+	}
+}
+
+// Scratch runs list oldest first by number; removing one deletes its whole
+// directory, and a run of the flow is never removed this way.
+func TestRemoveScratchRun(t *testing.T) {
+	s := newStore(t)
+	if _, err := s.NewRun(&Run{Flow: "F", Status: "succeeded"}); err != nil {
+		t.Fatal(err)
+	}
+	for range 11 {
+		if _, err := s.NewScratchRun(&Run{Flow: "F", Status: "succeeded"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := TaskPath{Flow: "F", Run: "_spin-2", Step: "A", Task: "1"}
+	if err := s.StartAttempt(p, &Attempt{Attempt: 0}); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := s.ScratchRuns("F")
+	if err != nil || len(ids) != 11 || ids[0] != "_spin-1" || ids[1] != "_spin-2" || ids[10] != "_spin-11" {
+		t.Fatalf("ScratchRuns = %v, %v; want _spin-1 ... _spin-11 by number", ids, err)
+	}
+	if err := s.RemoveScratchRun("F", "_spin-2"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(s.Root(), "F", "_spin-2")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("_spin-2 is still there: %v", err)
+	}
+	if _, err := s.GetRun("F", "_spin-2"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("GetRun of the removed scratch run: %v", err)
+	}
+	if err := s.RemoveScratchRun("F", "1"); err == nil || !strings.Contains(err.Error(), "not a scratch run") {
+		t.Errorf("RemoveScratchRun of a run of the flow: %v", err)
+	}
+	if _, err := s.GetRun("F", "1"); err != nil {
+		t.Errorf("the run of the flow is gone: %v", err)
 	}
 }
