@@ -1,0 +1,148 @@
+package sfn
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/flowc-dev/flowc/gen"
+	"github.com/flowc-dev/flowc/internal/testenv/sfntest"
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/targets/deploy"
+)
+
+var update = flag.Bool("update", false, "rewrite the definitions in ../../golden/sfn")
+
+const acceptCmd = "go test ./targets/sfn -run TestGolden -update"
+
+// goldenShapes are the golden module's cases rendered, one per graph
+// shape; the examples are rendered too, by name.
+var goldenShapes = []string{
+	"linear", "split_join", "nested_split", "foreach_library", "nested_foreach",
+	"switch", "switch_int", "switch_in_split", "switch_in_foreach", "split_in_foreach",
+	"decorators", "genre_stats", "params", "includefile",
+}
+
+// goldenOptions are fixed, so the definitions only change with the code.
+func goldenOptions(t *testing.T, g *rt.Graph) Options {
+	d, err := deploy.Name(deploy.Naming{Flow: g.Flow, Project: g.Project, User: "golden"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Options{
+		Name: d.Name, JobQueue: "flowc-queue", DatastoreRoot: "s3://flowc-bucket/flowc",
+		Namespace: deploy.Namespace("golden-token"), User: "golden", Branch: "",
+	}
+}
+
+// goldenGraphs loads every shape and example once.
+func goldenGraphs(t *testing.T) map[string]*rt.Graph {
+	t.Helper()
+	ctx := context.Background()
+	out := map[string]*rt.Graph{}
+	root, _ := filepath.Abs("../../golden")
+	var pats []string
+	for _, c := range goldenShapes {
+		pats = append(pats, "./"+c)
+	}
+	gs, err := gen.Graphs(ctx, root, pats)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir, list := range gs {
+		out[filepath.Base(dir)] = list[0]
+	}
+	ex, _ := filepath.Abs("../../examples")
+	gs, err = gen.Graphs(ctx, ex, []string{"./..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for dir, list := range gs {
+		out["example_"+filepath.Base(dir)] = list[0]
+	}
+	return out
+}
+
+// TestGolden renders every graph shape and example, compares each with
+// golden/sfn/<name>.json, and runs asl-validator over all of them.
+func TestGolden(t *testing.T) {
+	graphs := goldenGraphs(t)
+	if len(graphs) < len(goldenShapes)+5 {
+		t.Fatalf("found %d graphs; want the %d shapes and the examples", len(graphs), len(goldenShapes))
+	}
+	dir, _ := filepath.Abs("../../golden/sfn")
+	var names, files []string
+	for name := range graphs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		g := graphs[name]
+		def, err := Render(g, goldenOptions(t, g), nil)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			continue
+		}
+		again, _ := Render(g, goldenOptions(t, g), nil)
+		if string(again.JSON) != string(def.JSON) {
+			t.Errorf("%s: rendering twice gave different definitions", name)
+		}
+		jds, err := json.MarshalIndent(def.JobDefinitions, "", "  ")
+		if err != nil {
+			t.Fatal(err)
+		}
+		file := filepath.Join(dir, name+".json")
+		files = append(files, file)
+		for f, got := range map[string][]byte{file: def.JSON, filepath.Join(dir, name+".jobdefs.json"): append(jds, '\n')} {
+			if *update {
+				if err := os.MkdirAll(dir, 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(f, got, 0o644); err != nil {
+					t.Fatal(err)
+				}
+				continue
+			}
+			want, err := os.ReadFile(f)
+			if err != nil {
+				t.Errorf("%s: %v; create it with: %s", name, err, acceptCmd)
+				continue
+			}
+			if diff := cmp.Diff(string(want), string(got)); diff != "" {
+				t.Errorf("%s: the output differs from %s (-golden +rendered):\n%s\naccept with: %s", name, f, diff, acceptCmd)
+			}
+		}
+	}
+	if t.Failed() {
+		return
+	}
+	sfntest.ValidateASL(t, files...)
+}
+
+// TestGoldenCoversShapes: the goldens hold each construct the target maps.
+func TestGoldenCoversShapes(t *testing.T) {
+	all := ""
+	for _, name := range goldenShapes {
+		b, err := os.ReadFile(filepath.Join("../../golden/sfn", name+".json"))
+		if err != nil {
+			t.Fatalf("%v; create it with: %s", err, acceptCmd)
+		}
+		all += string(b)
+	}
+	for _, want := range []string{
+		`"Type": "Parallel"`, `"Mode": "DISTRIBUTED"`, `"ArrayProperties"`, `"Type": "Choice"`,
+		`"IntervalSeconds": 120`, `"AttemptDurationSeconds"`, `"ResourceRequirements"`, `"RetryStrategy"`,
+		`arn:aws:states:::aws-sdk:s3:getObject`, `"Next": "_RunFailed"`,
+	} {
+		if !strings.Contains(all, want) {
+			t.Errorf("no golden definition has %s", want)
+		}
+	}
+}

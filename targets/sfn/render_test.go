@@ -1,0 +1,212 @@
+package sfn
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/flowc-dev/flowc/rt"
+)
+
+// graph links a graph of steps given as name -> kind, next.
+func graph(flow string, steps ...*rt.Step) *rt.Graph {
+	g := &rt.Graph{Flow: flow, Steps: steps}
+	g.Link()
+	return g
+}
+
+func opts() Options {
+	return Options{Name: "F", JobQueue: "q", DatastoreRoot: "s3://b/p", Namespace: "production:t", User: "u"}
+}
+
+func foreachGraph(bodyRetry *rt.Retry) *rt.Graph {
+	return graph("F",
+		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Items", Next: []string{"Body"}},
+		&rt.Step{Name: "Body", Kind: rt.KindLinear, Next: []string{"Join"}, Retry: bodyRetry},
+		&rt.Step{Name: "Join", Kind: rt.KindJoin, Join: true, Next: []string{"End"}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
+}
+
+// moto emulates neither Batch's RetryStrategy nor $$.State.RetryCount,
+// so the retry mapping is checked here, on the definition.
+func TestRetryMapping(t *testing.T) {
+	g := graph("F",
+		&rt.Step{Name: "Start", Kind: rt.KindStart, Next: []string{"End"}, Retry: &rt.Retry{Times: 2, MinutesBetween: 3}, TimeoutS: 30},
+		&rt.Step{Name: "End", Kind: rt.KindEnd, Retry: &rt.Retry{Times: 1, MinutesBetween: 0}},
+	)
+	def, err := Render(g, opts(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := def.Machine.States["Start"]
+	if len(start.Retry) != 2 || start.Retry[0].ErrorEquals[0] != "Batch.AWSBatchException" {
+		t.Fatalf("Start retry = %+v; want Batch's errors apart, then the task's", start.Retry)
+	}
+	if r := start.Retry[1]; r.ErrorEquals[0] != "States.TaskFailed" || r.IntervalSeconds != 180 || r.MaxAttempts != 2 || r.JitterStrategy != "FULL" {
+		t.Errorf("task retry = %+v; want TaskFailed, 180 s, 2 attempts, jitter", r)
+	}
+	if r := def.Machine.States["End"].Retry[1]; r.IntervalSeconds != 1 {
+		t.Errorf("minutes_between=0 gives IntervalSeconds %d; AWS's minimum is 1", r.IntervalSeconds)
+	}
+	if got := start.Parameters["Timeout"]; got.(map[string]any)["AttemptDurationSeconds"] != 90 {
+		t.Errorf("Timeout = %v; want the task's 30 s plus a minute", got)
+	}
+	cmd := start.Parameters["ContainerOverrides"].(map[string]any)["Command.$"].(string)
+	if !strings.Contains(cmd, "'--retry-count', States.Format('{}', $$.State.RetryCount)") {
+		t.Errorf("the attempt number does not reach the task: %s", cmd)
+	}
+
+	// An array child retries itself; the array state retries only Batch's errors.
+	def, err = Render(foreachGraph(&rt.Retry{Times: 3, MinutesBetween: 2}), opts(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := def.Machine.States["Body"]
+	if rs := body.Parameters["RetryStrategy"]; rs == nil || rs.(map[string]any)["Attempts"] != 4 {
+		t.Errorf("array RetryStrategy = %v; want 4 attempts", rs)
+	}
+	for _, r := range body.Retry {
+		if r.ErrorEquals[0] == "States.TaskFailed" {
+			t.Error("the array state retries task failures: that would resubmit every item")
+		}
+	}
+	if one := def.Machine.States["Body.one"]; len(one.Retry) != 2 {
+		t.Errorf("the single-item job's retry = %+v", one.Retry)
+	}
+}
+
+func TestForeachForms(t *testing.T) {
+	def, err := Render(foreachGraph(nil), opts(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	width := def.Machine.States["Start.width"]
+	if width == nil || width.Type != "Choice" || *width.Choices[0].NumericEquals != 1 || width.Default != "Body" {
+		t.Fatalf("Start.width = %+v", width)
+	}
+	if strings.Contains(string(def.JSON), "DISTRIBUTED") {
+		t.Error("a linear foreach of at most 100 items got a Distributed Map")
+	}
+	// The definition does not grow with the width.
+	o := opts()
+	o.MaxNumSplits = 1000000
+	wide, err := Render(foreachGraph(nil), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(wide.JSON), `"Mode": "DISTRIBUTED"`) || len(wide.Choices()) != 2 {
+		t.Errorf("--max-num-splits 1000000: want a Distributed Map for more than 10,000 items")
+	}
+	o.MaxNumSplits = 10000
+	ten, _ := Render(foreachGraph(nil), o, nil)
+	if len(ten.JSON) != len(def.JSON) {
+		t.Errorf("10,000 items: %d bytes; 100 items: %d", len(ten.JSON), len(def.JSON))
+	}
+}
+
+func (d *Definition) Choices() []Choice { return d.Machine.States["Start.width"].Choices }
+
+func TestLimits(t *testing.T) {
+	big := strings.Repeat("x", 9000)
+	g := graph("F",
+		&rt.Step{Name: "Start", Kind: rt.KindStart, Next: []string{"End"}, Env: []rt.EnvVar{{Key: "BIG", Value: big}}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
+	_, err := Render(g, opts(), nil)
+	if err == nil || !strings.Contains(err.Error(), `step "Start": its container overrides are`) || strings.Contains(err.Error(), "\n") {
+		t.Errorf("9 KB of env: %v", err)
+	}
+	o := opts()
+	o.Name = "demo_project.prod." + strings.Repeat("VeryLong", 20) + "Flow"
+	def, err := Render(foreachGraph(nil), o, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def.Name) > MaxName || !strings.HasPrefix(def.Name, "demo_project.prod.") {
+		t.Errorf("state machine name %q (%d)", def.Name, len(def.Name))
+	}
+	for _, jd := range def.JobDefinitions {
+		if len(jd.Name) > 128 || strings.ContainsAny(jd.Name, ".") {
+			t.Errorf("job definition name %q", jd.Name)
+		}
+	}
+	for step, n := range def.Overrides {
+		if n > 2048 {
+			t.Errorf("step %s: overrides %d bytes; the target is 2 KB", step, n)
+		}
+	}
+	o = opts()
+	o.JobQueue = ""
+	if _, err := Render(foreachGraph(nil), o, nil); err == nil || !strings.Contains(err.Error(), "--job-queue") {
+		t.Errorf("no queue: %v", err)
+	}
+	o = opts()
+	o.DatastoreRoot = "/tmp/x"
+	if _, err := Render(foreachGraph(nil), o, nil); err == nil || !strings.Contains(err.Error(), "s3://") {
+		t.Errorf("a local datastore: %v", err)
+	}
+}
+
+// A 100-step flow's definition stays under 100 KB.
+func TestHundredSteps(t *testing.T) {
+	var steps []*rt.Step
+	name := func(i int) string {
+		switch i {
+		case 0:
+			return "Start"
+		case 99:
+			return "End"
+		}
+		return "Step" + strings.Repeat("0", 3-len(itoa(i))) + itoa(i)
+	}
+	for i := range 100 {
+		st := &rt.Step{Name: name(i), Kind: rt.KindLinear}
+		if i == 0 {
+			st.Kind = rt.KindStart
+		}
+		if i == 99 {
+			st.Kind = rt.KindEnd
+		} else {
+			st.Next = []string{name(i + 1)}
+		}
+		steps = append(steps, st)
+	}
+	def, err := Render(graph("Hundred", steps...), opts(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(def.Compact) > 100<<10 {
+		t.Errorf("a 100-step flow's definition is %d bytes; the target is 100 KB", len(def.Compact))
+	}
+	t.Logf("100 steps: %d bytes deployed (%d indented)", len(def.Compact), len(def.JSON))
+	var m map[string]any
+	if err := json.Unmarshal(def.JSON, &m); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestSwitchLoopRefused(t *testing.T) {
+	g := graph("F",
+		&rt.Step{Name: "Start", Kind: rt.KindStart, Next: []string{"Check"}},
+		&rt.Step{Name: "Check", Kind: rt.KindSwitch, Next: []string{"Check", "End"}, Switch: &rt.SwitchSpec{On: "Again", Cases: []rt.SwitchCase{{Value: "true", Step: "Check"}, {Value: "false", Step: "End"}}}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
+	if _, err := Render(g, opts(), nil); err == nil || !strings.Contains(err.Error(), "back to its own step") {
+		t.Errorf("switch loop: %v", err)
+	}
+}
+
+func TestParseSecret(t *testing.T) {
+	s, err := ParseSecret("DB_PASS=arn:aws:secretsmanager:us-east-1:1:secret:db")
+	if err != nil || s.Name != "DB_PASS" || !strings.HasPrefix(s.Ref, "arn:") {
+		t.Errorf("%+v %v", s, err)
+	}
+	for _, bad := range []string{"x", "=y", "A-B=y", "A="} {
+		if _, err := ParseSecret(bad); err == nil {
+			t.Errorf("ParseSecret(%q) accepted", bad)
+		}
+	}
+}

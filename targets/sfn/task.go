@@ -1,0 +1,180 @@
+package sfn
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/taskspec"
+	"github.com/flowc-dev/flowc/targets/deploy"
+)
+
+// task is the batch:submitJob.sync state of one step in sc, with the
+// complete argv of the task contract.
+func (r *renderer) task(sc *scope, st *rt.Step, inputs expr) *State {
+	step := []expr{lit(taskspec.StepCommand), lit(st.Name),
+		lit("--run-id"), format(runID()...),
+		lit("--task-id"), format(r.taskID(sc, st.Name)...),
+		lit("--input-paths"), inputs}
+	if st.IsForeachBody && len(sc.ix) > 0 {
+		step = append(step, lit("--split-index"), format(sc.ix[len(sc.ix)-1]))
+	}
+	if !sc.array {
+		// An array child's attempt is Batch's own; the task takes its
+		// number from the datastore either way (§8.1).
+		step = append(step, lit("--retry-count"), retryNum)
+	}
+	args := append([]expr{lit(BinaryPath)}, lits(r.o.Selector)...)
+	args = append(args, step...)
+	s := r.submit(sc, st, st.Name, args, st)
+	if st.Name == "Start" {
+		env := s.Parameters["ContainerOverrides"].(map[string]any)["Environment"].([]map[string]any)
+		env = append(env, map[string]any{"Name": EnvParameters, "Value.$": "States.JsonToString($.Parameters)"})
+		s.Parameters["ContainerOverrides"].(map[string]any)["Environment"] = env
+	}
+	if sc.array {
+		s.Parameters["ArrayProperties"] = map[string]any{"Size.$": sc.size}
+		if st.Retry != nil && st.Retry.Times > 0 {
+			// A child retries itself; resubmitting the array would rerun
+			// every item.
+			s.Parameters["RetryStrategy"] = map[string]any{"Attempts": min(st.Retry.Times+1, 10)}
+		}
+	} else if st.Retry != nil && st.Retry.Times > 0 {
+		s.Retry = append(s.Retry, Retrier{
+			ErrorEquals:     []string{"States.TaskFailed"},
+			IntervalSeconds: max(1, st.Retry.MinutesBetween*60),
+			MaxAttempts:     st.Retry.Times,
+			BackoffRate:     1,
+			JitterStrategy:  "FULL",
+		})
+	}
+	r.catch(sc, s)
+	r.measure(st.Name, s)
+	return s
+}
+
+// batchRetry retries Batch's own errors (throttling, service errors),
+// apart from the task's failures and whatever the flow's retry says.
+var batchRetry = Retrier{
+	ErrorEquals:     []string{"Batch.AWSBatchException", "Batch.TooManyRequestsException", "Batch.ServerException"},
+	IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, JitterStrategy: "FULL",
+}
+
+// submit is a batch:submitJob.sync state running args with the
+// environment every task gets; st gives the step's directives (its
+// queue, job definition, resources, timeout, env).
+func (r *renderer) submit(sc *scope, st *rt.Step, jobName string, args []expr, directives *rt.Step) *State {
+	n := 0
+	for i, a := range args {
+		if a.code == "" && a.lit == taskspec.StepCommand && i > 0 {
+			n = len(args) - i
+			break
+		}
+	}
+	if n == 0 {
+		n = len(args) - 1 - len(r.o.Selector)
+	}
+	env := r.env(n)
+	if directives != nil {
+		for _, e := range directives.Env {
+			env = append(env, map[string]any{"Name": e.Key, "Value": e.Value})
+		}
+	}
+	over := map[string]any{"Environment": env}
+	setArray(over, "Command", args)
+	if directives != nil {
+		if rr := resources(directives.Resources); len(rr) > 0 {
+			over["ResourceRequirements"] = rr
+		}
+	}
+	params := map[string]any{
+		"JobName":            deploy.Map(jobName, jobDefRune, '_', maxJobName),
+		"JobQueue":           r.o.queue(st),
+		"JobDefinition":      r.jobs[st.Name].Name,
+		"ContainerOverrides": over,
+	}
+	if directives != nil && directives.TimeoutS > 0 {
+		// The task enforces its own timeout; Batch's is a backstop a
+		// minute later (and Batch's minimum is 60 s).
+		params["Timeout"] = map[string]any{"AttemptDurationSeconds": max(60, directives.TimeoutS+60)}
+	}
+	return &State{
+		Type:       "Task",
+		Resource:   "arn:aws:states:::batch:submitJob.sync",
+		Parameters: params,
+		ResultPath: null,
+		Retry:      []Retrier{batchRetry},
+	}
+}
+
+// env is what every task is given (§8.1) beyond the job definition's
+// environment (JobEnv): the marker that makes the process a task of the
+// last n arguments, and the execution.
+func (r *renderer) env(n int) []map[string]any {
+	return []map[string]any{
+		{"Name": taskspec.EnvMarker, "Value": r.g.Flow + "/" + strconv.Itoa(n)},
+		{"Name": EnvExecution, "Value.$": execID.code},
+	}
+}
+
+// JobEnv is the environment of every job definition: the datastore,
+// metadata, namespace, user and project branch the tasks run with.
+func JobEnv(o *Options) [][2]string {
+	kv := [][2]string{
+		{"FLOWC_DATASTORE", "s3"},
+		{"FLOWC_DATASTORE_ROOT", o.DatastoreRoot},
+		{"FLOWC_METADATA", "local"},
+		{"FLOWC_NAMESPACE", o.Namespace},
+		{"FLOWC_USER", o.User},
+	}
+	if o.PathStyle {
+		kv = append(kv, [2]string{"FLOWC_DATASTORE_PATH_STYLE", "true"})
+	}
+	if o.Branch != "" {
+		kv = append(kv, [2]string{"FLOWC_BRANCH", o.Branch})
+	}
+	if o.Production {
+		kv = append(kv, [2]string{"FLOWC_PRODUCTION", "true"})
+	}
+	return kv
+}
+
+// resources maps //flow:resources to Batch's ResourceRequirements (disk
+// has no override; create says so).
+func resources(res rt.Resources) []map[string]any {
+	var rr []map[string]any
+	add := func(typ string, v int) {
+		if v > 0 {
+			rr = append(rr, map[string]any{"Type": typ, "Value": strconv.Itoa(v)})
+		}
+	}
+	add("VCPU", res.CPU)
+	add("MEMORY", res.MemoryMiB)
+	add("GPU", res.GPU)
+	return rr
+}
+
+// measure checks a step's container overrides against Batch's 8 KB,
+// counting the longest execution name where the engine puts one in.
+func (r *renderer) measure(step string, s *State) {
+	b, _ := json.Marshal(s.Parameters["ContainerOverrides"])
+	size := len(b)
+	size += countExec(b) * execNameLen
+	if size > r.overrides[step] {
+		r.overrides[step] = size
+	}
+	if size > MaxOverrides {
+		r.errorf("step %q: its container overrides are %d bytes, over AWS Batch's %d; shorten its //flow:env values", step, size, MaxOverrides)
+	}
+}
+
+func countExec(b []byte) int {
+	n := 0
+	needle := []byte("$$.Execution.Name")
+	for i := 0; i+len(needle) <= len(b); i++ {
+		if string(b[i:i+len(needle)]) == string(needle) {
+			n++
+		}
+	}
+	return n
+}
