@@ -121,6 +121,13 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 		finish(st, flow, id, err)
 		return err
 	}
+	// The graph is stored with the run, once, so a reader can draw it
+	// without this binary (a run a cloud scheduler starts gets it from
+	// its Start task: task.storeGraph).
+	if err := st.PutGraph(e.Def.Graph, id); err != nil {
+		finish(st, flow, id, err)
+		return err
+	}
 	say := func(msg string) {
 		if !e.G.Quiet {
 			e.Stdout.Write(console.Line(flow+"/"+id, 0, msg))
@@ -288,3 +295,4 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
+

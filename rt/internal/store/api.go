@@ -5,6 +5,7 @@
 //
 //	<Flow>/data/<hash[:2]>/<hash>                  blob: zstd of the serialized bytes; hash = sha256 hex of the serialized bytes
 //	<Flow>/<run>/_run.json                         run record (Run), rewritten atomically
+//	<Flow>/<run>/_graph.json                       the flow's graph (rt.Graph's JSON) when the run started (graph.go)
 //	<Flow>/<run>/<step>/<task>/<a>.attempt.json    attempt start (pid, time, input paths)
 //	<Flow>/<run>/<step>/<task>/<a>.data.json       TaskData: artifact name -> hash, type, size, encoding
 //	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs

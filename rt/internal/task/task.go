@@ -70,6 +70,9 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, sp Spec) error {
 	if done, err := t.checkRun(); err != nil || done {
 		return err
 	}
+	if err := t.storeGraph(); err != nil {
+		return err
+	}
 	// The run's namespace is the default one of a client inside the step
 	// (DESIGN §7), whatever the environment that started this process.
 	os.Setenv("FLOWC_NAMESPACE", t.run.Namespace)

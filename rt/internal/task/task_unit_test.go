@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -501,5 +502,36 @@ func TestJoinConflict(t *testing.T) {
 	d := h.done("Join", "6")
 	if !strings.Contains(d.Error, `"X" differs between the inputs`) || !strings.Contains(d.Error, `rt.Exclude("X")`) {
 		t.Errorf("join marker error %q; want the conflict on X with the fix", d.Error)
+	}
+}
+
+// TestStartStoresGraphOfCloudRun: a run a cloud scheduler started has no
+// scheduler process of flowc's (no PID in its record), so its Start task
+// stores the graph; no other task does, and a local run's Start leaves the
+// graph to `run`.
+func TestStartStoresGraphOfCloudRun(t *testing.T) {
+	h := newHarness(t) // its run record has no PID, as a cloud run's
+	if _, err := h.st.ReadGraph("TaskFlow", h.run); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("graph before Start: %v; want not found", err)
+	}
+	h.mustExec(h.spec("Start", "1", "_parameters/0"))
+	g, err := h.st.ReadGraph("TaskFlow", h.run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.Flow != "TaskFlow" || len(g.Steps) != len(h.def.Graph.Steps) || g.Step("Fan").MatchingJoin != "Join" {
+		t.Errorf("stored graph = %+v; want the flow's", g)
+	}
+
+	local := newHarness(t)
+	if err := local.st.UpdateRun("TaskFlow", local.run, func(r *store.Run) error {
+		r.PID = os.Getpid() // started by a local scheduler
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	local.mustExec(local.spec("Start", "1", "_parameters/0"))
+	if _, err := local.st.ReadGraph("TaskFlow", local.run); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a local run's Start stored the graph (%v); `run` does", err)
 	}
 }
