@@ -295,4 +295,3 @@ func contains(list []string, s string) bool {
 	}
 	return false
 }
-
