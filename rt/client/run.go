@@ -76,6 +76,11 @@ func (r *Run) Params() map[string]string {
 // died before recording an outcome.
 func (r *Run) Status() Status { return runstate.Of(r.rec) }
 
+// SchedulerPID is the process id of the local scheduler that runs (or
+// ran) the run, which Status checks to tell a killed run; 0 for a run a
+// cloud scheduler started.
+func (r *Run) SchedulerPID() int { return r.rec.PID }
+
 // Started is when the run started.
 func (r *Run) Started() time.Time { return r.rec.Started }
 

@@ -1,11 +1,10 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"strings"
 
-	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/resume"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
 	"github.com/flowc-dev/flowc/rt/internal/store"
@@ -37,26 +36,26 @@ func (c *resumeCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	origin, err := c.origin(e, st)
+	origin, err := c.origin(e)
 	if err != nil {
 		return err
 	}
-	if status(origin) == "running" && !c.Force {
-		return fmt.Errorf("run %s is still running (pid %d); wait for it to end or stop it, or pass --force if that process is not its scheduler", origin.ID, origin.PID)
+	if origin.Status() == client.StatusRunning && !c.Force {
+		return fmt.Errorf("run %s is still running (pid %d); wait for it to end or stop it, or pass --force if that process is not its scheduler", origin.ID(), origin.SchedulerPID())
 	}
-	plan, err := resume.NewPlan(e.Def.Graph, st, e.Def.Graph.Flow, origin.ID, c.Step)
+	plan, err := resume.NewPlan(e.Def.Graph, st, e.Def.Graph.Flow, origin.ID(), c.Step)
 	if err != nil {
 		return err
 	}
 	r := e.newRun(c.Tag)
-	r.Params, r.Origin = plan.Params, origin.ID
+	r.Params, r.Origin = plan.Params, origin.ID()
 	return c.start(e, st, r, func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error) {
 		if err := plan.CloneParams(st, id); err != nil {
 			return nil, err
 		}
 		steps, counts := plan.StepClones()
 		for _, s := range steps {
-			say(fmt.Sprintf("cloning %s from run %s (%s)", s, origin.ID, plural(counts[s], "task")))
+			say(fmt.Sprintf("cloning %s from run %s (%s)", s, origin.ID(), plural(counts[s], "task")))
 		}
 		for _, n := range plan.Notes {
 			say(n)
@@ -67,34 +66,30 @@ func (c *resumeCmd) Run(e *Env) error {
 }
 
 // origin is the run to resume: --origin-run-id, or the newest run of the
-// flow visible in the current namespace.
-func (c *resumeCmd) origin(e *Env, st *store.Store) (*store.Run, error) {
-	flow := e.Def.Graph.Flow
+// flow visible in the current namespace, looked up through rt/client as
+// every reader of runs does (a record it cannot read is no candidate).
+func (c *resumeCmd) origin(e *Env) (*client.Run, error) {
 	if c.OriginRunID != "" {
-		if err := store.ValidID("run id", c.OriginRunID); err != nil {
-			return nil, err
-		}
-		return e.run(st, c.OriginRunID)
+		return e.clientRun(c.OriginRunID)
 	}
 	current := e.namespace()
-	ids, err := st.ListRuns(flow)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	cl, err := e.clientIn(current)
+	if err != nil {
 		return nil, err
 	}
-	for _, id := range ids {
-		r, err := st.GetRun(flow, id)
-		if err != nil {
-			continue // unreadable or vanished: not a candidate
-		}
-		if ns.Visible(r.Namespace, current) {
+	for r, err := range cl.Flow(e.Def.Graph.Flow).RunsSeq(e.Ctx) {
+		if err == nil {
 			return r, nil
 		}
+	}
+	if err := e.Ctx.Err(); err != nil {
+		return nil, err
 	}
 	where := fmt.Sprintf(" in namespace %q", current)
 	if current == "" {
 		where = ""
 	}
-	return nil, fmt.Errorf("flow %s has no run to resume%s; start one with %q, or name one with --origin-run-id", flow, where, e.Name+" run")
+	return nil, fmt.Errorf("flow %s has no run to resume%s; start one with %q, or name one with --origin-run-id", e.Def.Graph.Flow, where, e.Name+" run")
 }
 
 func plural(n int, what string) string {
