@@ -15,6 +15,7 @@ import (
 // Definition is a rendered deployment.
 type Definition struct {
 	Name           string // the state machine's name, within AWS's limit
+	Flow           string
 	JSON           []byte // the ASL definition, indented, newline-terminated
 	Compact        []byte // the same, compact: what is deployed
 	Machine        *Machine
@@ -99,7 +100,7 @@ func Render(g *rt.Graph, o Options, images map[string]string) (*Definition, erro
 			return nil, fmt.Errorf("state name %q is over %d characters", name, MaxName)
 		}
 	}
-	return &Definition{Name: o.Name, JSON: buf.Bytes(), Compact: compact.Bytes(), Machine: m, JobDefinitions: jds, Notes: r.noteList, Overrides: r.overrides}, nil
+	return &Definition{Name: o.Name, Flow: g.Flow, JSON: buf.Bytes(), Compact: compact.Bytes(), Machine: m, JobDefinitions: jds, Notes: r.noteList, Overrides: r.overrides}, nil
 }
 
 // nameRune is what a state machine name may hold (no whitespace,

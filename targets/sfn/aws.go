@@ -1,0 +1,384 @@
+package sfn
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/batch"
+	batchtypes "github.com/aws/aws-sdk-go-v2/service/batch/types"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	schedtypes "github.com/aws/aws-sdk-go-v2/service/scheduler/types"
+	"github.com/aws/aws-sdk-go-v2/service/sfn"
+	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
+
+	"github.com/flowc-dev/flowc/targets/deploy"
+)
+
+// Client talks to Step Functions, Batch and EventBridge Scheduler
+// through aws-sdk-go-v2's standard configuration chain (AWS_REGION,
+// profiles, IMDS, AWS_ENDPOINT_URL[_<SERVICE>]).
+type Client struct {
+	SFN       *sfn.Client
+	Batch     *batch.Client
+	Scheduler *scheduler.Client
+}
+
+// NewClient loads the standard AWS configuration.
+func NewClient(ctx context.Context) (*Client, error) {
+	cfg, err := config.LoadDefaultConfig(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("loading the AWS configuration: %v", err)
+	}
+	if cfg.Region == "" {
+		return nil, errors.New("no AWS region is configured; set AWS_REGION (or a profile's region)")
+	}
+	return &Client{SFN: sfn.NewFromConfig(cfg), Batch: batch.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg)}, nil
+}
+
+// Deployed is a state machine as it exists.
+type Deployed struct {
+	ARN   string
+	Token string // the production token recorded in its tags, "" if none
+	Tags  map[string]string
+}
+
+// Find looks the state machine up by name; nil when there is none.
+func (c *Client) Find(ctx context.Context, name string) (*Deployed, error) {
+	p := sfn.NewListStateMachinesPaginator(c.SFN, &sfn.ListStateMachinesInput{})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("listing state machines: %v", err)
+		}
+		for _, sm := range page.StateMachines {
+			if aws.ToString(sm.Name) != name {
+				continue
+			}
+			d := &Deployed{ARN: aws.ToString(sm.StateMachineArn), Tags: map[string]string{}}
+			tags, err := c.SFN.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: sm.StateMachineArn})
+			if err != nil {
+				return nil, fmt.Errorf("reading the tags of state machine %q: %v", name, err)
+			}
+			for _, t := range tags.Tags {
+				d.Tags[aws.ToString(t.Key)] = aws.ToString(t.Value)
+			}
+			d.Token = d.Tags[deploy.TokenTag]
+			return d, nil
+		}
+	}
+	return nil, nil
+}
+
+// CreateInput is one deployment.
+type CreateInput struct {
+	Def           *Definition
+	Token         string
+	SFNRole       string // the state machine's IAM role
+	SchedulerRole string // EventBridge Scheduler's role, for a schedule
+	Schedule      *deploy.Schedule
+	Tags          map[string]string // more tags for the state machine
+}
+
+// CreateResult says what create did.
+type CreateResult struct {
+	ARN            string
+	Updated        bool     // the state machine existed
+	JobDefinitions []string // the ARNs the state machine submits to
+	Registered     int      // how many of them are new revisions
+	Schedule       string   // the schedule's name, "" without one
+}
+
+// Create registers the job definitions (a new revision only when one
+// changed), creates or updates the state machine, and creates, updates or
+// removes its schedule.
+func (c *Client) Create(ctx context.Context, in CreateInput) (*CreateResult, error) {
+	res := &CreateResult{}
+	for _, jd := range in.Def.JobDefinitions {
+		arn, fresh, err := c.registerJobDefinition(ctx, jd)
+		if err != nil {
+			return nil, err
+		}
+		res.JobDefinitions = append(res.JobDefinitions, arn)
+		if fresh {
+			res.Registered++
+		}
+	}
+	tags := map[string]string{deploy.TokenTag: in.Token, "flowc:flow": in.Def.Flow}
+	for k, v := range in.Tags {
+		tags[k] = v
+	}
+	var sfnTags []sfntypes.Tag
+	for k, v := range tags {
+		sfnTags = append(sfnTags, sfntypes.Tag{Key: aws.String(k), Value: aws.String(v)})
+	}
+	cur, err := c.Find(ctx, in.Def.Name)
+	if err != nil {
+		return nil, err
+	}
+	def := string(in.Def.Compact)
+	if cur == nil {
+		out, err := c.SFN.CreateStateMachine(ctx, &sfn.CreateStateMachineInput{
+			Name: aws.String(in.Def.Name), Definition: aws.String(def), RoleArn: aws.String(in.SFNRole),
+			Type: sfntypes.StateMachineTypeStandard, Tags: sfnTags,
+		})
+		if err != nil {
+			return nil, fmt.Errorf("creating state machine %q: %v", in.Def.Name, err)
+		}
+		res.ARN = aws.ToString(out.StateMachineArn)
+	} else {
+		res.ARN, res.Updated = cur.ARN, true
+		if _, err := c.SFN.UpdateStateMachine(ctx, &sfn.UpdateStateMachineInput{
+			StateMachineArn: aws.String(cur.ARN), Definition: aws.String(def), RoleArn: aws.String(in.SFNRole),
+		}); err != nil {
+			return nil, fmt.Errorf("updating state machine %q: %v", in.Def.Name, err)
+		}
+		if _, err := c.SFN.TagResource(ctx, &sfn.TagResourceInput{ResourceArn: aws.String(cur.ARN), Tags: sfnTags}); err != nil {
+			return nil, fmt.Errorf("tagging state machine %q: %v", in.Def.Name, err)
+		}
+	}
+	name := ScheduleName(in.Def.Name)
+	if in.Schedule == nil {
+		return res, c.deleteSchedule(ctx, name)
+	}
+	if in.SchedulerRole == "" {
+		return nil, fmt.Errorf("flow %q has a //flow:schedule; pass --scheduler-role ARN, the role EventBridge Scheduler starts executions with", in.Def.Flow)
+	}
+	target := &schedtypes.Target{Arn: aws.String(res.ARN), RoleArn: aws.String(in.SchedulerRole), Input: aws.String(`{"Parameters":{}}`)}
+	window := &schedtypes.FlexibleTimeWindow{Mode: schedtypes.FlexibleTimeWindowModeOff}
+	_, err = c.Scheduler.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String(name)})
+	var nf *schedtypes.ResourceNotFoundException
+	switch {
+	case errors.As(err, &nf):
+		_, err = c.Scheduler.CreateSchedule(ctx, &scheduler.CreateScheduleInput{
+			Name: aws.String(name), ScheduleExpression: aws.String(in.Schedule.AWS()),
+			ScheduleExpressionTimezone: aws.String(in.Schedule.TZ()), FlexibleTimeWindow: window, Target: target,
+		})
+	case err == nil:
+		_, err = c.Scheduler.UpdateSchedule(ctx, &scheduler.UpdateScheduleInput{
+			Name: aws.String(name), ScheduleExpression: aws.String(in.Schedule.AWS()),
+			ScheduleExpressionTimezone: aws.String(in.Schedule.TZ()), FlexibleTimeWindow: window, Target: target,
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("scheduling %q: %v", name, err)
+	}
+	res.Schedule = name
+	return res, nil
+}
+
+// ScheduleName is the EventBridge Scheduler name of a state machine's
+// schedule: at most 64 of [0-9a-zA-Z-_.].
+func ScheduleName(stateMachine string) string {
+	return deploy.Map(stateMachine, func(r rune) bool { return jobDefRune(r) || r == '.' }, '_', 64)
+}
+
+func (c *Client) deleteSchedule(ctx context.Context, name string) error {
+	_, err := c.Scheduler.DeleteSchedule(ctx, &scheduler.DeleteScheduleInput{Name: aws.String(name)})
+	var nf *schedtypes.ResourceNotFoundException
+	if err != nil && !errors.As(err, &nf) {
+		return fmt.Errorf("deleting schedule %q: %v", name, err)
+	}
+	return nil
+}
+
+// specTag carries the hash of what a job definition revision holds, so
+// create reuses an identical one instead of registering a new revision.
+const specTag = "flowc:spec-sha256"
+
+// containerProps is a job definition's container: the binary in exec
+// form, the default resources (steps override them), the environment
+// every task gets, the role and the secrets.
+func containerProps(jd *JobDefinition) *batchtypes.ContainerProperties {
+	cp := &batchtypes.ContainerProperties{
+		Image:   aws.String(jd.Image),
+		Command: []string{BinaryPath},
+		ResourceRequirements: []batchtypes.ResourceRequirement{
+			{Type: batchtypes.ResourceTypeVcpu, Value: aws.String("1")},
+			{Type: batchtypes.ResourceTypeMemory, Value: aws.String("4096")},
+		},
+	}
+	for _, kv := range jd.Env {
+		cp.Environment = append(cp.Environment, batchtypes.KeyValuePair{Name: aws.String(kv[0]), Value: aws.String(kv[1])})
+	}
+	if jd.JobRole != "" {
+		cp.JobRoleArn = aws.String(jd.JobRole)
+	}
+	for _, s := range jd.Secrets {
+		cp.Secrets = append(cp.Secrets, batchtypes.Secret{Name: aws.String(s.Name), ValueFrom: aws.String(s.Ref)})
+	}
+	return cp
+}
+
+func (c *Client) registerJobDefinition(ctx context.Context, jd *JobDefinition) (arn string, fresh bool, err error) {
+	cp := containerProps(jd)
+	spec, _ := json.Marshal(cp)
+	sum := sha256.Sum256(spec)
+	hash := hex.EncodeToString(sum[:])
+	out, err := c.Batch.DescribeJobDefinitions(ctx, &batch.DescribeJobDefinitionsInput{JobDefinitionName: aws.String(jd.Name), Status: aws.String("ACTIVE")})
+	if err != nil {
+		return "", false, fmt.Errorf("reading job definition %q: %v", jd.Name, err)
+	}
+	var latest *batchtypes.JobDefinition
+	for i := range out.JobDefinitions {
+		if d := &out.JobDefinitions[i]; latest == nil || aws.ToInt32(d.Revision) > aws.ToInt32(latest.Revision) {
+			latest = d
+		}
+	}
+	if latest != nil && latest.Tags[specTag] == hash {
+		return aws.ToString(latest.JobDefinitionArn), false, nil
+	}
+	reg, err := c.Batch.RegisterJobDefinition(ctx, &batch.RegisterJobDefinitionInput{
+		JobDefinitionName: aws.String(jd.Name), Type: batchtypes.JobDefinitionTypeContainer,
+		ContainerProperties: cp, Tags: map[string]string{specTag: hash},
+	})
+	if err != nil {
+		return "", false, fmt.Errorf("registering job definition %q: %v", jd.Name, err)
+	}
+	return aws.ToString(reg.JobDefinitionArn), true, nil
+}
+
+// NewExecutionName is a fresh execution name: the time, then randomness,
+// so runs sort by start and never collide; a valid run id after RunPrefix.
+func NewExecutionName(now time.Time) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return now.UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b)
+}
+
+// Trigger starts an execution with the run's parameters (name -> value as
+// JSON) and returns its run id, sfn-<execution name>.
+func (c *Client) Trigger(ctx context.Context, stateMachine string, params map[string]json.RawMessage, exec string) (string, error) {
+	d, err := c.mustFind(ctx, stateMachine)
+	if err != nil {
+		return "", err
+	}
+	if params == nil {
+		params = map[string]json.RawMessage{}
+	}
+	input, err := json.Marshal(map[string]any{"Parameters": params})
+	if err != nil {
+		return "", err
+	}
+	if _, err := c.SFN.StartExecution(ctx, &sfn.StartExecutionInput{
+		StateMachineArn: aws.String(d.ARN), Name: aws.String(exec), Input: aws.String(string(input)),
+	}); err != nil {
+		return "", fmt.Errorf("starting an execution of %q: %v", stateMachine, err)
+	}
+	return RunPrefix + exec, nil
+}
+
+func (c *Client) mustFind(ctx context.Context, name string) (*Deployed, error) {
+	d, err := c.Find(ctx, name)
+	if err == nil && d == nil {
+		err = fmt.Errorf("state machine %q is not deployed; run step-functions create first (or pass --name)", name)
+	}
+	return d, err
+}
+
+// Run is one execution as list-runs shows it.
+type Run struct {
+	ID            string // sfn-<execution name>
+	Status        string // RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED
+	Start, Stop   time.Time
+	ExecutionARN  string
+	StateMachine  string
+	executionName string
+}
+
+// ListRuns lists the executions of the state machine, newest first,
+// those with one of statuses (all when none).
+func (c *Client) ListRuns(ctx context.Context, stateMachine string, statuses ...string) ([]Run, error) {
+	d, err := c.mustFind(ctx, stateMachine)
+	if err != nil {
+		return nil, err
+	}
+	filters := []sfntypes.ExecutionStatus{""}
+	if len(statuses) > 0 {
+		filters = nil
+		for _, s := range statuses {
+			filters = append(filters, sfntypes.ExecutionStatus(s))
+		}
+	}
+	var runs []Run
+	for _, f := range filters {
+		in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(d.ARN), StatusFilter: f}
+		p := sfn.NewListExecutionsPaginator(c.SFN, in)
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, fmt.Errorf("listing the executions of %q: %v", stateMachine, err)
+			}
+			for _, e := range page.Executions {
+				runs = append(runs, Run{
+					ID: RunPrefix + aws.ToString(e.Name), Status: string(e.Status),
+					Start: aws.ToTime(e.StartDate), Stop: aws.ToTime(e.StopDate),
+					ExecutionARN: aws.ToString(e.ExecutionArn), StateMachine: stateMachine, executionName: aws.ToString(e.Name),
+				})
+			}
+		}
+	}
+	sort.SliceStable(runs, func(i, j int) bool { return runs[i].Start.After(runs[j].Start) })
+	return runs, nil
+}
+
+// ExecutionARN is the ARN of run's execution of the state machine arn.
+func ExecutionARN(stateMachineARN, run string) (string, error) {
+	exec, ok := strings.CutPrefix(run, RunPrefix)
+	if !ok || exec == "" {
+		return "", fmt.Errorf("run %q is not a Step Functions run; its id starts with %q", run, RunPrefix)
+	}
+	before, after, ok := strings.Cut(stateMachineARN, ":stateMachine:")
+	if !ok {
+		return "", fmt.Errorf("%q is not a state machine ARN", stateMachineARN)
+	}
+	return before + ":execution:" + after + ":" + exec, nil
+}
+
+// Terminate stops one run.
+func (c *Client) Terminate(ctx context.Context, stateMachine, run string) error {
+	d, err := c.mustFind(ctx, stateMachine)
+	if err != nil {
+		return err
+	}
+	arn, err := ExecutionARN(d.ARN, run)
+	if err != nil {
+		return err
+	}
+	if _, err := c.SFN.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn), Cause: aws.String("terminated with flowc step-functions terminate")}); err != nil {
+		return fmt.Errorf("terminating run %q: %v", run, err)
+	}
+	return nil
+}
+
+// Delete removes the state machine, its schedule and its job definitions
+// (every active revision).
+func (c *Client) Delete(ctx context.Context, d *Deployed, name string, jobDefs []string) error {
+	if err := c.deleteSchedule(ctx, ScheduleName(name)); err != nil {
+		return err
+	}
+	for _, jd := range jobDefs {
+		out, err := c.Batch.DescribeJobDefinitions(ctx, &batch.DescribeJobDefinitionsInput{JobDefinitionName: aws.String(jd), Status: aws.String("ACTIVE")})
+		if err != nil {
+			return fmt.Errorf("reading job definition %q: %v", jd, err)
+		}
+		for _, rev := range out.JobDefinitions {
+			if _, err := c.Batch.DeregisterJobDefinition(ctx, &batch.DeregisterJobDefinitionInput{JobDefinition: rev.JobDefinitionArn}); err != nil {
+				return fmt.Errorf("deregistering job definition %q: %v", jd, err)
+			}
+		}
+	}
+	if _, err := c.SFN.DeleteStateMachine(ctx, &sfn.DeleteStateMachineInput{StateMachineArn: aws.String(d.ARN)}); err != nil {
+		return fmt.Errorf("deleting state machine %q: %v", name, err)
+	}
+	return nil
+}
