@@ -104,7 +104,7 @@ type CreateResult struct {
 func (c *Client) Create(ctx context.Context, in CreateInput) (*CreateResult, error) {
 	res := &CreateResult{}
 	for _, jd := range in.Def.JobDefinitions {
-		arn, fresh, err := c.registerJobDefinition(ctx, jd)
+		arn, fresh, err := c.registerJobDefinition(ctx, jd, in.Def.Name)
 		if err != nil {
 			return nil, err
 		}
@@ -195,6 +195,10 @@ func (c *Client) deleteSchedule(ctx context.Context, name string) error {
 // create reuses an identical one instead of registering a new revision.
 const specTag = "flowc:spec-sha256"
 
+// machineTag names the state machine a job definition serves, so delete
+// finds every one of them.
+const machineTag = "flowc:state-machine"
+
 // containerProps is a job definition's container: the binary in exec
 // form, the default resources (steps override them), the environment
 // every task gets, the role and the secrets.
@@ -219,7 +223,7 @@ func containerProps(jd *JobDefinition) *batchtypes.ContainerProperties {
 	return cp
 }
 
-func (c *Client) registerJobDefinition(ctx context.Context, jd *JobDefinition) (arn string, fresh bool, err error) {
+func (c *Client) registerJobDefinition(ctx context.Context, jd *JobDefinition, machine string) (arn string, fresh bool, err error) {
 	cp := containerProps(jd)
 	spec, _ := json.Marshal(cp)
 	sum := sha256.Sum256(spec)
@@ -239,7 +243,7 @@ func (c *Client) registerJobDefinition(ctx context.Context, jd *JobDefinition) (
 	}
 	reg, err := c.Batch.RegisterJobDefinition(ctx, &batch.RegisterJobDefinitionInput{
 		JobDefinitionName: aws.String(jd.Name), Type: batchtypes.JobDefinitionTypeContainer,
-		ContainerProperties: cp, Tags: map[string]string{specTag: hash},
+		ContainerProperties: cp, Tags: map[string]string{specTag: hash, machineTag: machine},
 	})
 	if err != nil {
 		return "", false, fmt.Errorf("registering job definition %q: %v", jd.Name, err)
@@ -361,19 +365,23 @@ func (c *Client) Terminate(ctx context.Context, stateMachine, run string) error 
 }
 
 // Delete removes the state machine, its schedule and its job definitions
-// (every active revision).
-func (c *Client) Delete(ctx context.Context, d *Deployed, name string, jobDefs []string) error {
+// (every active revision tagged with the state machine's name).
+func (c *Client) Delete(ctx context.Context, d *Deployed, name string) error {
 	if err := c.deleteSchedule(ctx, ScheduleName(name)); err != nil {
 		return err
 	}
-	for _, jd := range jobDefs {
-		out, err := c.Batch.DescribeJobDefinitions(ctx, &batch.DescribeJobDefinitionsInput{JobDefinitionName: aws.String(jd), Status: aws.String("ACTIVE")})
+	p := batch.NewDescribeJobDefinitionsPaginator(c.Batch, &batch.DescribeJobDefinitionsInput{Status: aws.String("ACTIVE")})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
 		if err != nil {
-			return fmt.Errorf("reading job definition %q: %v", jd, err)
+			return fmt.Errorf("listing job definitions: %v", err)
 		}
-		for _, rev := range out.JobDefinitions {
+		for _, rev := range page.JobDefinitions {
+			if rev.Tags[machineTag] != name {
+				continue
+			}
 			if _, err := c.Batch.DeregisterJobDefinition(ctx, &batch.DeregisterJobDefinitionInput{JobDefinition: rev.JobDefinitionArn}); err != nil {
-				return fmt.Errorf("deregistering job definition %q: %v", jd, err)
+				return fmt.Errorf("deregistering job definition %q: %v", aws.ToString(rev.JobDefinitionName), err)
 			}
 		}
 	}
@@ -381,4 +389,34 @@ func (c *Client) Delete(ctx context.Context, d *Deployed, name string, jobDefs [
 		return fmt.Errorf("deleting state machine %q: %v", name, err)
 	}
 	return nil
+}
+
+// NewClientFromConfig uses cfg as it is (tests point it at an emulator).
+func NewClientFromConfig(cfg aws.Config) *Client {
+	return &Client{SFN: sfn.NewFromConfig(cfg), Batch: batch.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg)}
+}
+
+// Execution is the state of a run's execution.
+func (c *Client) Execution(ctx context.Context, stateMachine, run string) (status string, events int, err error) {
+	d, err := c.mustFind(ctx, stateMachine)
+	if err != nil {
+		return "", 0, err
+	}
+	arn, err := ExecutionARN(d.ARN, run)
+	if err != nil {
+		return "", 0, err
+	}
+	out, err := c.SFN.DescribeExecution(ctx, &sfn.DescribeExecutionInput{ExecutionArn: aws.String(arn)})
+	if err != nil {
+		return "", 0, fmt.Errorf("reading run %q: %v", run, err)
+	}
+	p := sfn.NewGetExecutionHistoryPaginator(c.SFN, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return "", 0, fmt.Errorf("reading the history of run %q: %v", run, err)
+		}
+		events += len(page.Events)
+	}
+	return string(out.Status), events, nil
 }

@@ -58,7 +58,7 @@ func Render(g *rt.Graph, o Options, images map[string]string) (*Definition, erro
 	if o.Platform == "" {
 		o.Platform = "linux/amd64"
 	}
-	o.Name = deploy.Map(o.Name, nameRune, '_', MaxName)
+	o.Name = MachineName(o.Name)
 	r := &renderer{g: g, o: &o, bucket: bucket, prefix: prefix, overrides: map[string]int{}}
 	var jds []*JobDefinition
 	r.jobs, jds = jobDefs(g, &o, images)
@@ -102,6 +102,10 @@ func Render(g *rt.Graph, o Options, images map[string]string) (*Definition, erro
 	}
 	return &Definition{Name: o.Name, Flow: g.Flow, JSON: buf.Bytes(), Compact: compact.Bytes(), Machine: m, JobDefinitions: jds, Notes: r.noteList, Overrides: r.overrides}, nil
 }
+
+// MachineName is a deployment's state machine name within AWS's rules:
+// at most 80 characters, without the ones AWS refuses.
+func MachineName(name string) string { return deploy.Map(name, nameRune, '_', MaxName) }
 
 // nameRune is what a state machine name may hold (no whitespace,
 // brackets, wildcards or the punctuation AWS lists).

@@ -46,6 +46,8 @@ type cli struct {
 	Spin   spinCmd   `cmd:"" help:"Rerun one step on the inputs of a past task, in a scratch run."`
 
 	Package packageCmd `cmd:"" help:"List or save the code package that deployments ship."`
+
+	StepFunctions stepFunctionsCmd `cmd:"" name:"step-functions" help:"Deploy the flow to AWS Step Functions + AWS Batch, and manage its runs. step-functions --name N <command> names the state machine (default: the flow's, or its //flow:project deployment name)."`
 }
 
 // Env is what commands run with.
@@ -88,6 +90,7 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 	var c cli
 	if def.Params != nil {
 		c.Run.Plugins = kong.Plugins{def.Params()}
+		c.StepFunctions.Trigger.Plugins = kong.Plugins{def.Params()}
 	}
 	desc := def.Graph.Doc
 	if desc == "" {
@@ -105,6 +108,9 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 	)
 	if err != nil {
 		return fail(fmt.Errorf("building the command line: %w", err))
+	}
+	if args, err = c.StepFunctions.takeName(args); err != nil {
+		return fail(err)
 	}
 	kctx, err := parser.Parse(args)
 	if err != nil {

@@ -1,0 +1,143 @@
+# moto's server, patched so that Step Functions executes flowc's definitions
+# with real tasks. Started by internal/testenv/sfntest (moto.go):
+#
+#   python3 flowc_moto.py -H 127.0.0.1 -p PORT
+#
+# 1. moto 5.2's Step Functions interpreter (LocalStack's) passes the
+#    PascalCase Parameters of a service integration to botocore unconverted,
+#    so every batch:submitJob.sync fails with States.Runtime 'JobName'
+#    (getmoto/moto#10076). Convert them with botocore's service model.
+# 2. moto's Docker-less Batch backend marks every job SUCCEEDED without
+#    running it. Run the job's command as a local process instead: exit
+#    status 0 -> SUCCEEDED, else FAILED; array children get
+#    AWS_BATCH_JOB_ARRAY_INDEX; Timeout.AttemptDurationSeconds is enforced.
+#
+# A job's environment is this server's (which the harness keeps to what a
+# Batch job would get: credentials, region, endpoint) plus the job
+# definition's and the overrides' environment. FLOWCTEST_* variables
+# configure the patch and are not passed on:
+#   FLOWCTEST_IMAGE_BINARY  replaces the command's first word when it is
+#                           /flowc/flow (the binary's path in flowc images)
+#   FLOWCTEST_LOG_DIR       where each job's output goes, <job id>.log
+import datetime
+import os
+import subprocess
+import sys
+import threading
+import time
+
+import botocore.session
+from botocore import xform_name
+from moto.batch.models import JobStatus
+from moto.batch_simple import models as batch_simple
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service,
+)
+
+# --- 1. service integration parameters --------------------------------------
+
+_botocore = botocore.session.get_session()
+_operations = {}
+
+
+def _operation(service, action):
+    if service not in _operations:
+        model = _botocore.get_service_model(service)
+        _operations[service] = {xform_name(op): model.operation_model(op) for op in model.operation_names}
+    return _operations[service].get(action)
+
+
+def _normalise_parameters(self, parameters, boto_service_name=None, service_action_name=None):
+    op = _operation(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name))
+    if op is not None and op.input_shape is not None:
+        self._to_boto_request(parameters, op.input_shape)
+
+
+def _normalise_response(self, response, boto_service_name=None, service_action_name=None):
+    op = _operation(self._get_boto_service_name(boto_service_name), self._get_boto_service_action(service_action_name))
+    if op is not None and op.output_shape is not None:
+        self._from_boto_response(response, op.output_shape)
+
+
+state_task_service.StateTaskService._normalise_parameters = _normalise_parameters
+state_task_service.StateTaskService._normalise_response = _normalise_response
+
+# --- 2. Batch jobs as local processes ----------------------------------------
+
+_CONFIG = {k: v for k, v in os.environ.items() if k.startswith("FLOWCTEST_")}
+_BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("FLOWCTEST_")}
+_LOG_DIR = _CONFIG.get("FLOWCTEST_LOG_DIR", "/tmp/flowc-moto-batch")
+_IMAGE_BINARY = _CONFIG.get("FLOWCTEST_IMAGE_BINARY", "")
+
+
+def _job_env(job, index):
+    env = dict(_BASE_ENV)
+    props = job.job_definition.container_properties or {}
+    for e in props.get("environment", []) or []:
+        env[e["name"]] = e["value"]
+    for e in (job.container_overrides or {}).get("environment", []) or []:
+        env[e["name"]] = e["value"]
+    env["AWS_BATCH_JOB_ID"] = job.job_id
+    env["AWS_BATCH_JOB_ATTEMPT"] = "1"
+    env["AWS_BATCH_JQ_NAME"] = job.job_queue.name
+    if index is not None:
+        env["AWS_BATCH_JOB_ARRAY_INDEX"] = str(index)
+    return env
+
+
+def _job_command(job):
+    props = job.job_definition.container_properties or {}
+    cmd = list((job.container_overrides or {}).get("command") or props.get("command") or [])
+    if cmd and cmd[0] == "/flowc/flow" and _IMAGE_BINARY:
+        cmd[0] = _IMAGE_BINARY
+    return cmd
+
+
+def _run(job, index):
+    job.job_started_at = datetime.datetime.now()
+    job.log_stream_name = job._stream_name
+    job._start_attempt()
+    job.status = JobStatus.RUNNING
+    os.makedirs(_LOG_DIR, exist_ok=True)
+    limit = (job.timeout or {}).get("attemptDurationSeconds")
+    ok = False
+    with open(os.path.join(_LOG_DIR, job.job_id.replace(":", "_") + ".log"), "wb") as log:
+        try:
+            p = subprocess.run(_job_command(job), env=_job_env(job, index), stdout=log,
+                               stderr=subprocess.STDOUT, timeout=limit, cwd=_LOG_DIR)
+            job.exit_code = p.returncode
+            ok = p.returncode == 0
+            if not ok:
+                job.job_stopped_reason = "Essential container in task exited"
+        except subprocess.TimeoutExpired:
+            job.job_stopped_reason = "Job attempt duration exceeded timeout"
+        except OSError as e:
+            job.job_stopped_reason = "CannotStartContainerError: %s" % e
+    job._mark_stopped(success=ok)
+
+
+def _mark_job_as_finished(self, include_start_attempt, job):
+    self.backend._jobs[job.job_id] = job
+    if include_start_attempt:  # a plain job, or one child of an array
+        index = (job.array_properties or {}).get("index")
+        threading.Thread(target=_run, args=(job, index), daemon=True).start()
+        return
+    # An array's parent ends when its children have.
+    job.job_started_at = datetime.datetime.now()
+    job.log_stream_name = job._stream_name
+    job.status = JobStatus.PENDING
+
+    def wait():
+        while job._child_jobs is None or not all(c.job_stopped for c in job._child_jobs):
+            time.sleep(0.05)
+        job._mark_stopped(success=all(c.status == JobStatus.SUCCEEDED for c in job._child_jobs))
+
+    threading.Thread(target=wait, daemon=True).start()
+
+
+batch_simple.BatchSimpleBackend._mark_job_as_finished = _mark_job_as_finished
+
+if __name__ == "__main__":
+    from moto.server import main
+
+    main(sys.argv[1:])
