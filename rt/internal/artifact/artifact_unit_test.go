@@ -388,8 +388,8 @@ func TestDecodeCorruptBlob(t *testing.T) {
 			t.Errorf("size %d: error %q does not name the artifact and its blob", n, err)
 		}
 		damage()
-		if _, err := a.Read("Blob", art); !errors.Is(err, store.ErrCorrupt) {
-			t.Errorf("size %d: Read of a damaged blob: %v, want ErrCorrupt", n, err)
+		if _, err := artifact.ReadRaw(a.St, a.Flow, "Blob", art); !errors.Is(err, store.ErrCorrupt) {
+			t.Errorf("size %d: ReadRaw of a damaged blob: %v, want ErrCorrupt", n, err)
 		}
 		// A decoder that stops before the end still gets the check.
 		damage()

@@ -14,6 +14,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/artifact"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -27,40 +28,37 @@ type dumpCmd struct {
 // taskDump is one task's artifacts, read and verified in full before
 // anything is printed, so a corrupt blob never leaves half an output.
 type taskDump struct {
-	path  store.TaskPath
+	task  *client.Task
 	names []string
 	arts  []store.Artifact
 	vals  [][]byte
 }
 
+// Run reads through rt/client, as every reader of runs does; the flow's
+// definition only orders the artifacts and checks their records.
 func (c *dumpCmd) Run(e *Env) error {
 	t, err := parseTarget(c.Target, false)
 	if err != nil {
 		return err
 	}
-	st, err := e.OpenStore()
+	r, err := e.clientRun(t.run)
 	if err != nil {
 		return err
 	}
 	if t.step == "" {
-		r, err := e.run(st, t.run)
-		if err != nil {
-			return err
-		}
 		t.step = "End"
-		if ids, _ := st.ListTasks(e.Def.Graph.Flow, t.run, "End"); len(ids) == 0 {
-			return fmt.Errorf("run %s has no End task (it %s); name a step: %s dump %s/STEP", t.run, status(r), e.Name, t.run)
+		if tasks, err := r.Step("End").Tasks(e.Ctx); errors.Is(err, client.ErrNotFound) || err == nil && len(tasks) == 0 {
+			return fmt.Errorf("run %s has no End task (it %s); name a step: %s dump %s/STEP", t.run, r.Status(), e.Name, t.run)
 		}
 	}
-	paths, err := e.tasks(st, t)
+	tasks, err := e.clientTasks(r, t)
 	if err != nil {
 		return err
 	}
-	aio := artifact.New(st, e.Def)
 	var dumps []*taskDump
 	var skipped []error
-	for _, p := range paths {
-		d, err := c.read(e, st, aio, p)
+	for _, task := range tasks {
+		d, err := c.read(e, task)
 		var nd *notDone
 		if errors.As(err, &nd) && t.task == "" {
 			// A killed or failed run still has its finished tasks to
@@ -77,11 +75,11 @@ func (c *dumpCmd) Run(e *Env) error {
 		return skipped[0]
 	}
 	if len(skipped) > 0 {
-		fmt.Fprintf(e.Stderr, "%s: note: %s\n", e.Name, clipLine(skippedNote(t, skipped, len(paths))))
+		fmt.Fprintf(e.Stderr, "%s: note: %s\n", e.Name, clipLine(skippedNote(t, skipped, len(tasks))))
 	}
 	w := bufio.NewWriter(e.Stdout)
 	defer w.Flush()
-	many := len(paths) > 1 // the output's shape does not depend on what finished
+	many := len(tasks) > 1 // the output's shape does not depend on what finished
 	if c.JSON {
 		return c.writeJSON(w, dumps, many)
 	}
@@ -110,36 +108,40 @@ func skippedNote(t target, skipped []error, total int) string {
 	return fmt.Sprintf("%d of the %d tasks of %s/%s are not shown: %s", len(skipped), total, t.run, t.step, strings.Join(parts, "; "))
 }
 
-func (c *dumpCmd) read(e *Env, st *store.Store, aio *artifact.IO, p store.TaskPath) (*taskDump, error) {
-	tp := p.Run + "/" + p.Step + "/" + p.Task
-	done, err := st.LatestDone(p)
-	if errors.Is(err, store.ErrNotFound) {
+func (c *dumpCmd) read(e *Env, task *client.Task) (*taskDump, error) {
+	tp := task.RunID() + "/" + task.Step() + "/" + task.ID()
+	if !task.Finished() {
 		return nil, &notDone{fmt.Sprintf("task %s has not finished", tp)}
 	}
+	if !task.Successful() {
+		msg, _, _ := strings.Cut(task.Failure().Message, "\n")
+		return nil, &notDone{fmt.Sprintf("task %s failed (attempt %d): %s", tp, task.Attempt(), msg)}
+	}
+	have, err := task.Artifacts(e.Ctx)
 	if err != nil {
 		return nil, err
 	}
-	if !done.OK {
-		return nil, &notDone{fmt.Sprintf("task %s failed (attempt %d): %s", tp, done.Attempt, done.Error)}
-	}
-	data, err := st.ReadTaskData(p, done.Attempt)
-	if err != nil {
-		return nil, err
-	}
-	d := &taskDump{path: p}
+	d := &taskDump{task: task}
 	if len(c.Artifact) > 0 {
 		for _, n := range c.Artifact {
-			if _, ok := data.Artifacts[n]; !ok {
-				return nil, fmt.Errorf("task %s has no artifact %q; it has %s", tp, n, strings.Join(sortedNames(e.Def, data), ", "))
+			if !slices.Contains(have, n) {
+				return nil, fmt.Errorf("task %s has no artifact %q; it has %s", tp, n, strings.Join(sortedNames(e.Def, have), ", "))
 			}
 		}
 		d.names = slices.Clone(c.Artifact)
 	} else {
-		d.names = sortedNames(e.Def, data)
+		d.names = sortedNames(e.Def, have)
 	}
 	for _, n := range d.names {
-		a := data.Artifacts[n]
-		v, err := aio.Read(n, a)
+		info, err := task.ArtifactInfo(e.Ctx, n)
+		if err != nil {
+			return nil, err
+		}
+		a := store.Artifact{Hash: info.Hash, Type: info.Type, Size: info.Size, Encoding: info.Encoding}
+		if err := artifact.CheckEncoding(e.Def, n, a); err != nil {
+			return nil, fmt.Errorf("task %s: %w", tp, err)
+		}
+		v, err := task.RawArtifact(e.Ctx, n)
 		if err != nil {
 			return nil, fmt.Errorf("task %s: %w", tp, err)
 		}
@@ -151,15 +153,15 @@ func (c *dumpCmd) read(e *Env, st *store.Store, aio *artifact.IO, p store.TaskPa
 
 // sortedNames lists a task's artifacts in the flow's field order, unknown
 // ones (from an older version of the flow) after them by name.
-func sortedNames(def *rt.FlowDef, data *store.TaskData) []string {
+func sortedNames(def *rt.FlowDef, have []string) []string {
 	var names []string
 	for _, fd := range def.Fields {
-		if _, ok := data.Artifacts[fd.Name]; ok {
+		if slices.Contains(have, fd.Name) {
 			names = append(names, fd.Name)
 		}
 	}
 	var extra []string
-	for n := range data.Artifacts {
+	for _, n := range have {
 		if !slices.Contains(names, n) {
 			extra = append(extra, n)
 		}
@@ -224,7 +226,7 @@ const previewLen = 120
 
 func (c *dumpCmd) writeText(w io.Writer, d *taskDump, header bool) {
 	if header || len(c.Artifact) != 1 {
-		fmt.Fprintf(w, "%s/%s/%s\n", d.path.Run, d.path.Step, d.path.Task)
+		fmt.Fprintf(w, "%s/%s/%s\n", d.task.RunID(), d.task.Step(), d.task.ID())
 	}
 	for i, n := range d.names {
 		a, v := d.arts[i], d.vals[i]

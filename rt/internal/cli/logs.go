@@ -5,10 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/flowc-dev/flowc/rt/client"
-	"github.com/flowc-dev/flowc/rt/internal/sched"
 )
 
 type logsCmd struct {
@@ -30,22 +28,9 @@ func (c *logsCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	if e.Def.Graph.Step(t.step) == nil && t.step != sched.ParamsStep {
-		return e.unknownStep(t.step)
-	}
-	tasks, err := r.Step(t.step).Tasks(e.Ctx)
-	if errors.Is(err, client.ErrNotFound) {
-		return fmt.Errorf("step %q has no tasks in run %s", t.step, t.run)
-	}
+	tasks, err := e.clientTasks(r, t)
 	if err != nil {
 		return err
-	}
-	if t.task != "" {
-		i := slices.IndexFunc(tasks, func(x *client.Task) bool { return x.ID() == t.task })
-		if i < 0 {
-			return fmt.Errorf("task %q not found in %s/%s", t.task, t.run, t.step)
-		}
-		tasks = tasks[i : i+1]
 	}
 	stream := "stdout"
 	if c.Stderr {

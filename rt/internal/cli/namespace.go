@@ -6,7 +6,6 @@ import (
 
 	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
-	"github.com/flowc-dev/flowc/rt/internal/runstate"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -28,27 +27,6 @@ func (e *Env) newRunNamespace() string {
 	}
 	return ns.DefaultNamespace(ns.User())
 }
-
-// run reads the run record, naming the run when it does not exist and both
-// namespaces when it is outside the current one.
-func (e *Env) run(st *store.Store, id string) (*store.Run, error) {
-	flow := e.Def.Graph.Flow
-	r, err := st.GetRun(flow, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, e.noRun(id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := ns.Check(fmt.Sprintf("run %s of flow %s", id, flow), r.Namespace, e.namespace()); err != nil {
-		return nil, err
-	}
-	return r, nil
-}
-
-// status is a run's status as every reader reports it (runstate.Of), so the
-// CLI and rt/client agree on "killed".
-func status(r *store.Run) string { return string(runstate.Of(r)) }
 
 // clientIn is a reader of the datastore the globals name, in namespace ns
 // ("" for all). It opens nothing for writing: a missing root reads as "no

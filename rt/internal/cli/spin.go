@@ -8,6 +8,7 @@ import (
 	"github.com/flowc-dev/flowc/rt/internal/console"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
 	"github.com/flowc-dev/flowc/rt/internal/spin"
+	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
 type spinCmd struct {
@@ -40,15 +41,21 @@ func (c *spinCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	paths, err := e.tasks(st, t) // the run (in this namespace), the step and the task exist
+	// The run (in this namespace), the step and the task exist.
+	r, err := e.clientRun(t.run)
 	if err != nil {
 		return err
 	}
+	tasks, err := e.clientTasks(r, t)
+	if err != nil {
+		return err
+	}
+	origin := store.TaskPath{Flow: e.Def.Graph.Flow, Run: t.run, Step: t.step, Task: tasks[0].ID()}
 	bin, err := os.Executable()
 	if err != nil {
 		return fmt.Errorf("finding this binary to start the task: %w", err)
 	}
-	plan, err := spin.Prepare(st, e.Def, paths[0], overrides)
+	plan, err := spin.Prepare(st, e.Def, origin, overrides)
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,10 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -41,35 +43,25 @@ func parseTarget(s string, needStep bool) (target, error) {
 	return t, nil
 }
 
-// tasks resolves t (with a step) to task paths, checking each part exists.
-func (e *Env) tasks(st *store.Store, t target) ([]store.TaskPath, error) {
-	flow := e.Def.Graph.Flow
-	if _, err := e.run(st, t.run); err != nil {
-		return nil, err
-	}
+// clientTasks resolves t (with a step) in run r to its tasks through
+// rt/client, checking each part exists, naming what is missing.
+func (e *Env) clientTasks(r *client.Run, t target) ([]*client.Task, error) {
 	if e.Def.Graph.Step(t.step) == nil && t.step != sched.ParamsStep {
 		return nil, e.unknownStep(t.step)
 	}
-	ids, err := st.ListTasks(flow, t.run, t.step)
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
-		return nil, err
-	}
-	if len(ids) == 0 {
+	tasks, err := r.Step(t.step).Tasks(e.Ctx)
+	if errors.Is(err, client.ErrNotFound) {
 		return nil, fmt.Errorf("step %q has no tasks in run %s", t.step, t.run)
 	}
+	if err != nil {
+		return nil, err
+	}
 	if t.task != "" {
-		found := false
-		for _, id := range ids {
-			found = found || id == t.task
-		}
-		if !found {
+		i := slices.IndexFunc(tasks, func(x *client.Task) bool { return x.ID() == t.task })
+		if i < 0 {
 			return nil, fmt.Errorf("task %q not found in %s/%s", t.task, t.run, t.step)
 		}
-		ids = []string{t.task}
+		tasks = tasks[i : i+1]
 	}
-	out := make([]store.TaskPath, len(ids))
-	for i, id := range ids {
-		out[i] = store.TaskPath{Flow: flow, Run: t.run, Step: t.step, Task: id}
-	}
-	return out, nil
+	return tasks, nil
 }
