@@ -13,7 +13,8 @@ import (
 // TestRunExamples builds every example of the repo, runs it once from an
 // empty dir and checks its key artifact.
 func TestRunExamples(t *testing.T) {
-	examples := []string{"linear", "pets", "branch", "mergeartifacts", "foreach", "genrestats", "namespace"}
+	examples := []string{"linear", "pets", "branch", "mergeartifacts", "foreach", "genrestats", "namespace",
+		"sfntest", "dailysfntest", "firstflow", "secondflow"}
 	bin := t.TempDir()
 	args := []string{"build", "-o", bin + string(filepath.Separator)}
 	for _, e := range examples {
@@ -106,6 +107,29 @@ func TestRunExamples(t *testing.T) {
 		b.dump(b.runFlow(), &stats, "--artifact", "GenreStats")
 		if want := map[string][]float64{"noir": {15, 20, 25}}; !reflect.DeepEqual(stats, want) {
 			t.Errorf("with movies.csv in the working directory: GenreStats = %v, want %v", stats, want)
+		}
+	})
+	// The Step Functions chapter's flows, run locally (a schedule has no
+	// effect here).
+	for _, name := range []string{"sfntest", "dailysfntest"} {
+		t.Run(name, func(t *testing.T) {
+			b := exe(t, name)
+			var doubled int
+			b.dump(b.runFlow("--num", "4"), &doubled, "--artifact", "Doubled")
+			if doubled != 8 {
+				t.Errorf("--num 4: Doubled = %d, want 8", doubled)
+			}
+		})
+	}
+	t.Run("project", func(t *testing.T) {
+		first := exe(t, "firstflow")
+		second := binIn(t, filepath.Join(bin, "secondflow"))
+		second.dir, second.env = first.dir, first.env // one datastore: SecondFlow reads FirstFlow's run
+		first.runFlow()
+		var model string
+		second.dump(second.runFlow(), &model, "--artifact", "Model")
+		if model != "this is a demo model" {
+			t.Errorf("SecondFlow's Model = %q, want FirstFlow's", model)
 		}
 	})
 	t.Run("namespace", func(t *testing.T) {

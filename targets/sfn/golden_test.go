@@ -94,13 +94,23 @@ func TestGolden(t *testing.T) {
 		if string(again.JSON) != string(def.JSON) {
 			t.Errorf("%s: rendering twice gave different definitions", name)
 		}
-		jds, err := json.MarshalIndent(def.JobDefinitions, "", "  ")
+		// The rest of the deployment: job definitions and the schedule.
+		type schedule struct{ Expression, Timezone, Name string }
+		rest := struct {
+			StateMachine   string
+			JobDefinitions []*JobDefinition
+			Schedule       *schedule `json:",omitempty"`
+		}{StateMachine: def.Name, JobDefinitions: def.JobDefinitions}
+		if s := deploy.ScheduleOf(g); s != nil {
+			rest.Schedule = &schedule{s.AWS(), s.TZ(), ScheduleName(def.Name)}
+		}
+		jds, err := json.MarshalIndent(rest, "", "  ")
 		if err != nil {
 			t.Fatal(err)
 		}
 		file := filepath.Join(dir, name+".json")
 		files = append(files, file)
-		for f, got := range map[string][]byte{file: def.JSON, filepath.Join(dir, name+".jobdefs.json"): append(jds, '\n')} {
+		for f, got := range map[string][]byte{file: def.JSON, filepath.Join(dir, name+".deploy.json"): append(jds, '\n')} {
 			if *update {
 				if err := os.MkdirAll(dir, 0o755); err != nil {
 					t.Fatal(err)
