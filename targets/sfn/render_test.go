@@ -210,3 +210,14 @@ func TestParseSecret(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRender is create --only-json's own work (target: the whole
+// command within 50 ms).
+func BenchmarkRender(b *testing.B) {
+	g := foreachGraph(&rt.Retry{Times: 2, MinutesBetween: 1})
+	for range b.N {
+		if _, err := Render(g, opts(), nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
