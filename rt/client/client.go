@@ -106,7 +106,7 @@ func New(opts ...Option) (*Client, error) {
 		if !fi.IsDir() {
 			return nil, fmt.Errorf("datastore root %q is not a directory; point FLOWC_DATASTORE_ROOT at a .flowc directory", cfg.root)
 		}
-		st, err := store.Open(cfg.root)
+		st, err := store.OpenReadOnly(cfg.root)
 		if err != nil {
 			return nil, err
 		}
