@@ -24,8 +24,8 @@
 //	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}/done   AttemptDone (idempotent; a different one is 409)
 //	GET    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}    Attempt
 //
-// Every write is idempotent except minting (POST .../runs), so a client
-// retries them all with backoff.
+// Every write is idempotent (a mint through its Idempotency-Key), so a
+// client retries them all with backoff.
 package mdapi
 
 import (
@@ -57,6 +57,11 @@ const TokenEnv = "FLOWC_METADATA_TOKEN"
 // duration) its runner should heartbeat at: the service's timeout decides
 // it, so the two always agree.
 const HeartbeatHeader = "Flowc-Heartbeat-Every"
+
+// IdempotencyHeader, on a mint (POST .../runs), is a key the client makes
+// up once per run: sent again after a lost answer, it gets the same run,
+// so minting is retried like every other write.
+const IdempotencyHeader = "Idempotency-Key"
 
 // Health is GET /healthz.
 type Health struct {
@@ -178,16 +183,19 @@ type LogLocation struct {
 // commit marker is written: an attempt the service did not record is never
 // committed.
 type AttemptDone struct {
-	OK         bool                `json:"ok"`
-	Finished   time.Time           `json:"finished"`
-	Error      string              `json:"error,omitempty"`
-	Failure    json.RawMessage     `json:"failure,omitempty"`
-	Timeout    bool                `json:"timeout,omitempty"`
-	NumSplits  int                 `json:"num_splits,omitempty"`
-	SwitchCase string              `json:"switch_case,omitempty"`
-	Origin     string              `json:"origin,omitempty"`
-	Artifacts  map[string]Artifact `json:"artifacts,omitempty"`
-	Logs       []LogLocation       `json:"logs,omitempty"`
+	OK         bool            `json:"ok"`
+	Finished   time.Time       `json:"finished"`
+	Error      string          `json:"error,omitempty"`
+	Failure    json.RawMessage `json:"failure,omitempty"`
+	Timeout    bool            `json:"timeout,omitempty"`
+	NumSplits  int             `json:"num_splits,omitempty"`
+	SwitchCase string          `json:"switch_case,omitempty"`
+	Origin     string          `json:"origin,omitempty"`
+	// ForeachStack is the task's, as its step computed it (a task learns
+	// it from its inputs, after its start was recorded).
+	ForeachStack []ForeachFrame      `json:"foreach_stack,omitempty"`
+	Artifacts    map[string]Artifact `json:"artifacts,omitempty"`
+	Logs         []LogLocation       `json:"logs,omitempty"`
 }
 
 // Attempt is GET .../attempts/{n}.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/flowc-dev/flowc/internal/mdapi"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // runCols are the columns every run query returns, in scanRun's order.
@@ -181,17 +182,46 @@ func (s *Service) mintRun(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	args := s.runArgs(id, &in)
+	var key any
+	if k := r.Header.Get(mdapi.IdempotencyHeader); k != "" {
+		if err := checkText(mdapi.IdempotencyHeader, k, 200); err != nil {
+			fail(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		key = k
+	}
+	args["key"] = key
+	var out mdapi.Run
+	// A repeated key is a mint whose answer was lost: the same run again.
+	again := func() error {
+		_, err := scanRun(s.pool.QueryRow(r.Context(), "SELECT "+runCols+" FROM runs r WHERE r.flow = @flow AND r.mint_key = @key", args), &out)
+		return err
+	}
+	if key != nil {
+		if err := again(); err == nil {
+			s.replyRun(w, http.StatusCreated, &out)
+			return
+		} else if !errors.Is(err, pgx.ErrNoRows) {
+			s.dbFail(w, r, fmt.Sprintf("run of flow %q", id.flow), err)
+			return
+		}
+	}
 	row := s.pool.QueryRow(r.Context(), `
 		WITH f AS (
 			INSERT INTO flows (name, last_run) VALUES (@flow, 1)
 			ON CONFLICT (name) DO UPDATE SET last_run = flows.last_run + 1
 			RETURNING last_run)
-		INSERT INTO runs AS r (flow, id, user_name, namespace, tags, sys_tags, params, status, started, finished, origin, execution, graph)
-		SELECT @flow, f.last_run::text, @user, @namespace, @tags, @sys_tags, @params, @status, @started, @finished, @origin, @execution, @graph
+		INSERT INTO runs AS r (flow, id, user_name, namespace, tags, sys_tags, params, status, started, finished, origin, execution, graph, mint_key)
+		SELECT @flow, f.last_run::text, @user, @namespace, @tags, @sys_tags, @params, @status, @started, @finished, @origin, @execution, @graph, @key
 		FROM f
-		RETURNING `+runCols, s.runArgs(id, &in))
-	var out mdapi.Run
-	if _, err := scanRun(row, &out); err != nil {
+		RETURNING `+runCols, args)
+	_, err := scanRun(row, &out)
+	var pe *pgconn.PgError
+	if key != nil && errors.As(err, &pe) && pe.Code == "23505" {
+		err = again() // the same key, sent twice at once: the first one won
+	}
+	if err != nil {
 		s.dbFail(w, r, fmt.Sprintf("run of flow %q", id.flow), err)
 		return
 	}

@@ -133,6 +133,22 @@ func TestService(t *testing.T) {
 		if r := e.mint("A", "alice"); r.ID != "22" {
 			t.Errorf("the run after 21 has id %q", r.ID)
 		}
+		// A mint sent again with its key (its answer was lost) is the
+		// same run.
+		for range 2 {
+			req, _ := http.NewRequest("POST", e.srv.URL+"/v1/flows/A/runs", strings.NewReader(`{"user": "u", "namespace": "n"}`))
+			req.Header.Set(mdapi.IdempotencyHeader, "k1")
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r mdapi.Run
+			json.NewDecoder(resp.Body).Decode(&r)
+			resp.Body.Close()
+			if r.ID != "23" {
+				t.Errorf("a mint with key k1 has id %q, want 23 both times", r.ID)
+			}
+		}
 	})
 
 	t.Run("SchedulerIDsRegisterAsGivenOnce", func(t *testing.T) {

@@ -404,7 +404,11 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	what := fmt.Sprintf("attempt %d of task %q", id.attempt, id.flow+"/"+id.run+"/"+id.step+"/"+id.task)
-	if err := checkDone(&in); err != nil {
+	err := checkDone(&in)
+	if err == nil {
+		err = checkStack(in.ForeachStack)
+	}
+	if err != nil {
 		fail(w, http.StatusBadRequest, what+": "+err.Error())
 		return
 	}
@@ -419,14 +423,19 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 		names, hashes, types, encs = append(names, name), append(hashes, a.Hash), append(types, a.Type), append(encs, a.Encoding)
 		sizes = append(sizes, a.Size)
 	}
+	var stack any
+	if len(in.ForeachStack) > 0 {
+		b, _ := json.Marshal(in.ForeachStack)
+		stack = string(b)
+	}
 	args := pgx.NamedArgs{"flow": id.flow, "run": id.run, "step": id.step, "task": id.task, "attempt": id.attempt,
-		"done": string(done), "ok": in.OK, "finished": in.Finished, "origin": in.Origin,
+		"done": string(done), "ok": in.OK, "finished": in.Finished, "origin": in.Origin, "stack": stack,
 		"names": names, "hashes": hashes, "types": types, "sizes": sizes, "encs": encs}
 	// The sub-statements see the rows as they were before the statement:
 	// prev is the done already recorded, if any.
 	var recorded int
 	var exists, same bool
-	err := s.pool.QueryRow(r.Context(), `
+	err = s.pool.QueryRow(r.Context(), `
 		WITH a AS (
 			UPDATE attempts SET done = @done, ok = @ok, finished = @finished
 			WHERE flow = @flow AND run = @run AND step = @step AND task = @task AND attempt = @attempt AND done IS NULL
@@ -436,8 +445,11 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 			SELECT @flow, @run, @step, @task, @attempt, u.name, u.hash, u.type, u.size, u.enc
 			FROM a, unnest(@names::text[], @hashes::text[], @types::text[], @sizes::bigint[], @encs::text[]) AS u(name, hash, type, size, enc)),
 		t AS (
-			UPDATE tasks SET winner = @attempt, origin = @origin, heartbeat = now()
-			WHERE flow = @flow AND run = @run AND step = @step AND task = @task AND @ok AND winner IS NULL AND EXISTS (SELECT 1 FROM a)),
+			UPDATE tasks SET
+				winner = CASE WHEN @ok AND winner IS NULL THEN @attempt ELSE winner END,
+				origin = CASE WHEN @ok AND winner IS NULL THEN @origin ELSE origin END,
+				foreach_stack = coalesce(@stack::jsonb, foreach_stack), heartbeat = now()
+			WHERE flow = @flow AND run = @run AND step = @step AND task = @task AND EXISTS (SELECT 1 FROM a)),
 		prev AS (
 			SELECT done FROM attempts
 			WHERE flow = @flow AND run = @run AND step = @step AND task = @task AND attempt = @attempt)
