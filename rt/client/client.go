@@ -5,11 +5,13 @@
 package client
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"os"
 	"sync"
 
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -23,6 +25,9 @@ type Client struct {
 	root string
 	user string
 	st   *store.Store // nil when the root does not exist: nothing has run yet
+	// md holds the run records: the local provider over st (nil with
+	// st), or the metadata service's client.
+	md metadata.Provider
 
 	mu        sync.RWMutex
 	namespace string
@@ -30,6 +35,7 @@ type Client struct {
 
 type config struct {
 	root      string
+	metadata  string // "" or "local", or "service@URL"
 	namespace *string
 	user      string
 }
@@ -38,10 +44,16 @@ type config struct {
 type Option func(*config) error
 
 // FromEnv reads the configuration the flow binary reads:
-// FLOWC_DATASTORE_ROOT, FLOWC_NAMESPACE (set but empty means global) and
+// FLOWC_DATASTORE_ROOT, FLOWC_METADATA (and the service's token,
+// FLOWC_METADATA_TOKEN), FLOWC_NAMESPACE (set but empty means global) and
 // FLOWC_USER.
 func FromEnv() Option {
 	return func(c *config) error {
+		if v := os.Getenv("FLOWC_METADATA"); v != "" {
+			if err := WithMetadata(v)(c); err != nil {
+				return fmt.Errorf("FLOWC_METADATA: %w", err)
+			}
+		}
 		if v := os.Getenv("FLOWC_DATASTORE_ROOT"); v != "" {
 			c.root = v
 		}
@@ -62,6 +74,22 @@ func WithRoot(dir string) Option {
 			return errors.New("client.WithRoot: empty directory; pass the datastore root, e.g. \".flowc\"")
 		}
 		c.root = dir
+		return nil
+	}
+}
+
+// WithMetadata reads run records from the metadata provider spec names:
+// "local" (the datastore's own, the default) or "service@http://HOST:PORT"
+// (flowc metadata-service; its token in FLOWC_METADATA_TOKEN). With the
+// service, listing and tagging runs never touch the datastore.
+func WithMetadata(spec string) Option {
+	return func(c *config) error {
+		if spec != "local" {
+			if _, err := metadata.ParseService(spec); err != nil {
+				return err
+			}
+		}
+		c.metadata = spec
 		return nil
 	}
 }
@@ -114,6 +142,12 @@ func New(opts ...Option) (*Client, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("datastore root: %w", err)
 	}
+	if metadata.IsService(cfg.metadata) {
+		u, _ := metadata.ParseService(cfg.metadata) // checked by WithMetadata
+		c.md = metadata.NewService(u, "")
+	} else if c.st != nil {
+		c.md = metadata.NewLocal(c.st)
+	}
 	return c, nil
 }
 
@@ -143,10 +177,10 @@ func (c *Client) Flow(name string) *Flow { return &Flow{c: c, name: name} }
 
 // Flows returns the flows that have runs in the datastore, by name.
 func (c *Client) Flows() ([]*Flow, error) {
-	if c.st == nil {
+	if c.md == nil {
 		return nil, nil
 	}
-	names, err := c.st.ListFlows()
+	names, err := c.md.Flows(context.Background())
 	if err != nil {
 		return nil, err
 	}

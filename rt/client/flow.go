@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -25,7 +26,7 @@ func (f *Flow) Run(ctx context.Context, id string) (*Run, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	rec, err := f.getRun(id)
+	rec, err := f.getRun(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -39,17 +40,17 @@ func (f *Flow) Run(ctx context.Context, id string) (*Run, error) {
 // NotInNamespace is the error for an object outside the current namespace.
 type NotInNamespace = ns.NotInNamespace
 
-func (f *Flow) getRun(id string) (*store.Run, error) {
+func (f *Flow) getRun(ctx context.Context, id string) (*store.Run, error) {
 	if err := store.ValidID("flow", f.name); err != nil {
 		return nil, err
 	}
 	if err := store.ValidID("run id", id); err != nil {
 		return nil, err
 	}
-	if f.c.st == nil {
+	if f.c.md == nil {
 		return nil, notFound("flow %q has no run %q (datastore %q is empty)", f.name, id, f.c.root)
 	}
-	rec, err := f.c.st.GetRun(f.name, id)
+	rec, err := f.c.md.GetRun(ctx, f.name, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, notFound("flow %q has no run %q", f.name, id)
 	}
@@ -154,24 +155,18 @@ func (f *Flow) each(ctx context.Context, fn func(*Run, error) (bool, error)) err
 	if err := store.ValidID("flow", f.name); err != nil {
 		return err
 	}
-	if f.c.st == nil {
+	if f.c.md == nil {
 		return nil
-	}
-	ids, err := f.c.st.ListRuns(f.name)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil
-	}
-	if err != nil {
-		return err
 	}
 	current := f.c.CurrentNamespace()
-	for _, id := range ids {
+	// The provider lists newest first and filters by namespace (the
+	// service in its query); the check below keeps the rule in one place.
+	for rec, err := range f.c.md.Runs(ctx, metadata.Query{Flow: f.name, Namespace: current}) {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rec, err := f.c.st.GetRun(f.name, id)
-		if errors.Is(err, store.ErrNotFound) {
-			continue // deleted, or a directory being created right now
+		if errors.Is(err, metadata.ErrListing) {
+			return err // nothing more to list
 		}
 		var r *Run
 		if err == nil {

@@ -34,6 +34,7 @@ import (
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/ipath"
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/spin"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 	"github.com/flowc-dev/flowc/rt/internal/task"
@@ -186,7 +187,7 @@ func run(ctx context.Context, def *rt.FlowDef, st *store.Store, plan *spin.Plan,
 			}
 		}()
 	}
-	return task.Run(ctx, def, st, task.Spec{
+	return task.Run(ctx, def, st, metadata.NewLocal(st), task.Spec{
 		Step: plan.Step.Name, Run: plan.Run, Task: plan.Origin.Task,
 		InputPaths: plan.InputPaths, SplitIndex: plan.SplitIndex, Quiet: !echo,
 	})

@@ -16,6 +16,7 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -23,7 +24,7 @@ import (
 type Globals struct {
 	Datastore     string  `default:"local" placeholder:"local|s3" help:"Where artifacts are stored: local (s3 is not available yet)."`
 	DatastoreRoot string  `placeholder:"DIR" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one)."`
-	Metadata      string  `default:"local" placeholder:"local" help:"Where run metadata is kept: local."`
+	Metadata      string  `default:"local" placeholder:"local|service@URL" help:"Where run metadata is kept: local (in the datastore), or service@http://HOST:PORT (flowc metadata-service; its token in FLOWC_METADATA_TOKEN)."`
 	Namespace     *string `placeholder:"NS" help:"Namespace new runs land in and runs are read from (default user:<name>; \"\" reads all namespaces)."`
 	Branch        string  `help:"Project branch (//flow:project)."`
 	Production    bool    `help:"Use the production branch of the project (//flow:project)."`
@@ -61,6 +62,8 @@ type Env struct {
 	Stdout   io.Writer
 	Stderr   io.Writer
 	G        *Globals
+
+	md metadata.Provider // Metadata's, once opened
 }
 
 // exitCode ends Main with a status and no message (the message, if any,
@@ -146,7 +149,9 @@ func (g *Globals) validate() error {
 		return fmt.Errorf("--datastore %q is not a datastore; use local", g.Datastore)
 	}
 	if g.Metadata != "local" {
-		return fmt.Errorf("--metadata %q is not available yet; use --metadata local", g.Metadata)
+		if _, err := metadata.ParseService(g.Metadata); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -162,6 +167,19 @@ func (e *Env) OpenStore() (*store.Store, error) {
 		root = store.DefaultRoot(wd)
 	}
 	return store.Open(root)
+}
+
+// Metadata is the metadata provider the globals name: the local one over
+// st, or the service's client.
+func (e *Env) Metadata(st *store.Store) (metadata.Provider, error) {
+	if e.md == nil {
+		md, err := metadata.Open(e.G.Metadata, st)
+		if err != nil {
+			return nil, err
+		}
+		e.md = md
+	}
+	return e.md, nil
 }
 
 // jsonMapper decodes a parameter of any other type from JSON.

@@ -183,7 +183,8 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"show", "--format", "svg"}, []string{"--format", "svg"}},
 		{[]string{"--datastore", "s3", "show"}, []string{"--datastore s3 is not available yet; use --datastore local"}},
 		{[]string{"--datastore", "gcs", "show"}, []string{`--datastore "gcs" is not a datastore; use local`}},
-		{[]string{"--metadata", "service", "show"}, []string{`--metadata "service" is not available yet; use --metadata local`}},
+		{[]string{"--metadata", "service", "show"}, []string{`--metadata "service" is not a metadata provider; use local or service@http://HOST:PORT`}},
+		{[]string{"--metadata", "service@ftp://h", "show"}, []string{`--metadata "service@ftp://h" does not name a service URL; use service@http://HOST:PORT`}},
 	} {
 		r := run(t, cliDef(), root, tc.args...)
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) { oneLineError(t, r, tc.want...) })

@@ -32,7 +32,7 @@ func (e *Env) newRunNamespace() string {
 // ("" for all). It opens nothing for writing: a missing root reads as "no
 // runs" instead of being created.
 func (e *Env) clientIn(namespace string) (*client.Client, error) {
-	opts := []client.Option{client.WithNamespace(namespace)}
+	opts := []client.Option{client.WithNamespace(namespace), client.WithMetadata(e.G.Metadata)}
 	if e.G.DatastoreRoot != "" {
 		opts = append(opts, client.WithRoot(e.G.DatastoreRoot))
 	}

@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/flowc-dev/flowc/rt/client"
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/resume"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
 	"github.com/flowc-dev/flowc/rt/internal/store"
@@ -43,7 +45,9 @@ func (c *resumeCmd) Run(e *Env) error {
 	if origin.Status() == client.StatusRunning && !c.Force {
 		return fmt.Errorf("run %s is still running (pid %d); wait for it to end or stop it, or pass --force if that process is not its scheduler", origin.ID(), origin.SchedulerPID())
 	}
-	plan, err := resume.NewPlan(e.Def.Graph, st, e.Def.Graph.Flow, origin.ID(), c.Step)
+	// The origin's record came from the metadata provider, which may be
+	// the service: the plan takes what it needs from it.
+	plan, err := resume.NewPlanFrom(e.Def.Graph, st, e.Def.Graph.Flow, origin.ID(), origin.Params(), c.Step)
 	if err != nil {
 		return err
 	}
@@ -80,6 +84,9 @@ func (c *resumeCmd) origin(e *Env) (*client.Run, error) {
 	for r, err := range cl.Flow(e.Def.Graph.Flow).RunsSeq(e.Ctx) {
 		if err == nil {
 			return r, nil
+		}
+		if errors.Is(err, metadata.ErrListing) {
+			return nil, err // the service refused or is away: say so
 		}
 	}
 	if err := e.Ctx.Err(); err != nil {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/flowc-dev/flowc/rt/internal/alive"
 	"github.com/flowc-dev/flowc/rt/internal/console"
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/runstate"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
@@ -112,22 +114,30 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	if err != nil {
 		return err
 	}
-	id, err := st.NewRun(r)
+	md, err := e.Metadata(st)
+	if err != nil {
+		idFile.abort()
+		return err
+	}
+	id, err := md.NewRun(e.Ctx, r)
 	if err != nil {
 		idFile.abort()
 		return err
 	}
 	if err := idFile.write(id); err != nil {
-		finish(st, flow, id, err)
+		finish(e.Ctx, md, flow, id, err)
 		return err
 	}
 	// The graph is stored with the run, once, so a reader can draw it
 	// without this binary (a run a cloud scheduler starts gets it from
 	// its Start task: task.storeGraph).
 	if err := st.PutGraph(e.Def.Graph, id); err != nil {
-		finish(st, flow, id, err)
+		finish(e.Ctx, md, flow, id, err)
 		return err
 	}
+	// With the service, liveness is by heartbeat (the PID means nothing
+	// on another machine); locally it is the PID, and Beat does nothing.
+	defer metadata.Beat(e.Ctx, md, flow, id)()
 	say := func(msg string) {
 		if !e.G.Quiet {
 			e.Stdout.Write(console.Line(flow+"/"+id, 0, msg))
@@ -164,7 +174,7 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	// A status that cannot be recorded is said, never dropped: the record
 	// still says running, which `runs` shows as killed.
 	unrecorded := ""
-	if ferr := finish(st, flow, id, err); ferr != nil {
+	if ferr := finish(e.Ctx, md, flow, id, err); ferr != nil {
 		unrecorded = fmt.Sprintf("; recording that failed too (%v), so the run shows as killed", ferr)
 		if err == nil {
 			return fmt.Errorf("run %s succeeded, but recording that failed: %w; the run shows as killed, its tasks are complete", id, ferr)
@@ -240,20 +250,17 @@ func unwrapPath(err error) error {
 	return err
 }
 
-// finish records the run's outcome.
-func finish(st *store.Store, flow, id string, runErr error) error {
-	return st.UpdateRun(flow, id, func(r *store.Run) error {
-		switch {
-		case errors.Is(runErr, sched.ErrInterrupted):
-			r.Status = string(runstate.Killed)
-		case runErr != nil:
-			r.Status = string(runstate.Failed)
-		default:
-			r.Status = string(runstate.Succeeded)
-		}
-		r.Finished = time.Now()
-		return nil
-	})
+// finish records the run's outcome. It outlives a cancelled ctx: a run
+// stopped by a signal is still recorded as killed.
+func finish(ctx context.Context, md metadata.Provider, flow, id string, runErr error) error {
+	status := runstate.Succeeded
+	switch {
+	case errors.Is(runErr, sched.ErrInterrupted):
+		status = runstate.Killed
+	case runErr != nil:
+		status = runstate.Failed
+	}
+	return md.Finish(context.WithoutCancel(ctx), flow, id, string(status), time.Now())
 }
 
 // childEnv is the environment of the task processes: this process's, with
@@ -262,7 +269,7 @@ func finish(st *store.Store, flow, id string, runErr error) error {
 func childEnv(st *store.Store, g *Globals, namespace string) []string {
 	env := os.Environ()
 	env = append(env, "FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT="+filepath.Clean(st.Root()),
-		"FLOWC_NAMESPACE="+namespace)
+		"FLOWC_NAMESPACE="+namespace, "FLOWC_METADATA="+g.Metadata)
 	if g.Quiet {
 		env = append(env, "FLOWC_QUIET=true")
 	}

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 )
 
 type runsCmd struct {
@@ -31,6 +34,10 @@ func (c *runsCmd) Run(e *Env) error {
 	}
 	fmt.Fprintln(w, header+"TAGS")
 	for r, err := range cl.Flow(e.Def.Graph.Flow).RunsSeq(e.Ctx, c.Tag...) {
+		if errors.Is(err, metadata.ErrListing) {
+			w.Flush()
+			return err
+		}
 		if err != nil {
 			// One damaged record must not hide the other runs.
 			fmt.Fprintf(w, "?\t(unreadable: %s)\t\t\t\t\n", oneLine(err))

@@ -23,7 +23,11 @@ func (c *stepCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	err = task.Run(e.Ctx, e.Def, st, task.Spec{
+	md, err := e.Metadata(st)
+	if err != nil {
+		return err
+	}
+	err = task.Run(e.Ctx, e.Def, st, md, task.Spec{
 		Step: sp.Step, Run: sp.RunID, Task: sp.TaskID, InputPaths: sp.InputPaths,
 		SplitIndex: sp.SplitIndex, Attempt: sp.RetryCount, Quiet: e.G.Quiet,
 	})

@@ -105,6 +105,13 @@ func NewPlan(g *rt.Graph, st *store.Store, flow, originRun, from string) (*Plan,
 	if err != nil {
 		return nil, err
 	}
+	return NewPlanFrom(g, st, flow, originRun, rec.Params, from)
+}
+
+// NewPlanFrom is NewPlan for an origin run whose record the caller read
+// (from its metadata provider, which may not be the datastore): params
+// are its parameters.
+func NewPlanFrom(g *rt.Graph, st *store.Store, flow, originRun string, params map[string]string, from string) (*Plan, error) {
 	if from != "" && g.Step(from) == nil {
 		return nil, fmt.Errorf("cannot resume run %s: flow %q has no step %q; its steps are %s", originRun, flow, from, stepNames(g))
 	}
@@ -136,7 +143,7 @@ func NewPlan(g *rt.Graph, st *store.Store, flow, originRun, from string) (*Plan,
 			rerun[r] = true
 		}
 	}
-	p := &Plan{Flow: flow, Origin: originRun, From: from, Params: rec.Params, Notes: o.notes}
+	p := &Plan{Flow: flow, Origin: originRun, From: from, Params: params, Notes: o.notes}
 	if o.params != nil {
 		p.Clones = append(p.Clones, o.params.clone(flow, originRun, ParamsStep))
 	}

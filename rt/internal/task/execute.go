@@ -233,5 +233,9 @@ func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) 
 	for _, par := range t.parents {
 		d.Parents = append(d.Parents, par.ref.String())
 	}
-	return t.st.WriteTaskData(t.path, t.spec.Attempt, d)
+	if err := t.st.WriteTaskData(t.path, t.spec.Attempt, d); err != nil {
+		return err
+	}
+	t.data = d
+	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 	"github.com/flowc-dev/flowc/rt/internal/artifact"
 	"github.com/flowc-dev/flowc/rt/internal/console"
 	"github.com/flowc-dev/flowc/rt/internal/ipath"
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -43,12 +45,14 @@ type task struct {
 	def     *rt.FlowDef
 	io      *artifact.IO
 	st      *store.Store
+	md      metadata.Provider
 	spec    Spec
 	step    *rt.Step
 	stepDef *rt.StepDef
 	path    store.TaskPath
 	run     *store.Run
 	started time.Time
+	data    *store.TaskData // what persist wrote, for the metadata record
 
 	parents []parent
 }
@@ -61,13 +65,15 @@ type parent struct {
 
 // Run runs the attempt. Bad input (ids, unknown step, input paths) is
 // returned before anything is written. Once the attempt has started, every
-// failure is committed as a failed attempt and reported as ErrFailed.
-func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, sp Spec) error {
-	t := &task{def: def, st: st, spec: sp, io: artifact.New(st, def), started: time.Now()}
+// failure is committed as a failed attempt and reported as ErrFailed. The
+// attempt is recorded in md too, its end before its commit marker: an
+// attempt md did not record is never committed.
+func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, md metadata.Provider, sp Spec) error {
+	t := &task{def: def, st: st, md: md, spec: sp, io: artifact.New(st, def), started: time.Now()}
 	if err := t.validate(); err != nil {
 		return err
 	}
-	if done, err := t.checkRun(); err != nil || done {
+	if done, err := t.checkRun(ctx); err != nil || done {
 		return err
 	}
 	if err := t.storeGraph(); err != nil {
@@ -84,9 +90,14 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, sp Spec) error {
 	if err != nil {
 		return fmt.Errorf("capturing the task's output: %w", err)
 	}
-	if err := st.StartAttempt(t.path, t.attemptRecord()); err != nil {
+	rec := t.attemptRecord()
+	if err := st.StartAttempt(t.path, rec); err != nil {
 		tee.stop()
 		return err
+	}
+	if err := md.StartAttempt(ctx, t.path, rec, nil); err != nil {
+		tee.stop()
+		return fmt.Errorf("recording attempt %d of task %s: %w", sp.Attempt, t.path, err)
 	}
 	done := t.execute(ctx)
 	if !done.OK {
@@ -99,6 +110,9 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, sp Spec) error {
 	// logs are final.
 	tee.stop()
 	done.Finished = time.Now()
+	if err := md.FinishAttempt(ctx, t.path, done, t.data, t.logLocations()); err != nil {
+		return fmt.Errorf("recording the end of attempt %d of task %s: %w; the attempt is not committed", sp.Attempt, t.path, err)
+	}
 	if err := st.FinishAttempt(t.path, done); err != nil {
 		return err
 	}
@@ -153,9 +167,9 @@ func (t *task) validate() error {
 // retry or deliver twice: the run must exist (a task never creates one),
 // a task that already succeeded is left alone (done is true, nothing is
 // written), and a committed attempt is never rewritten.
-func (t *task) checkRun() (done bool, err error) {
+func (t *task) checkRun(ctx context.Context) (done bool, err error) {
 	sp := t.spec
-	r, err := t.st.GetRun(t.def.Graph.Flow, sp.Run)
+	r, err := t.md.RunStart(ctx, t.def.Graph.Flow, sp.Run) // what a task needs never changes
 	if errors.Is(err, store.ErrNotFound) {
 		return false, fmt.Errorf("run %q of flow %s not found; a task runs in a run that `run` or `resume` recorded", sp.Run, t.def.Graph.Flow)
 	}
@@ -227,4 +241,11 @@ func (t *task) info(stack []store.ForeachFrame) rt.Info {
 		in.Namespace = ns.DefaultNamespace(in.User)
 	}
 	return in
+}
+
+// logLocations says where the attempt's logs are in the datastore, for the
+// metadata record.
+func (t *task) logLocations() []metadata.LogLocation {
+	base := t.st.Root() + "/" + t.path.Flow + "/" + t.path.Run + "/" + t.path.Step + "/" + t.path.Task + "/" + strconv.Itoa(t.spec.Attempt)
+	return []metadata.LogLocation{{Stream: "stdout", Location: base + ".stdout"}, {Stream: "stderr", Location: base + ".stderr"}}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/codec"
 	"github.com/flowc-dev/flowc/rt/internal/artifact"
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 	"github.com/flowc-dev/flowc/rt/internal/task"
 )
@@ -169,7 +170,7 @@ func (h *harness) spec(step, id, inputs string) task.Spec {
 
 func (h *harness) exec(sp task.Spec) error {
 	h.t.Helper()
-	return task.Run(context.Background(), h.def, h.st, sp)
+	return task.Run(context.Background(), h.def, h.st, metadata.NewLocal(h.st), sp)
 }
 
 func (h *harness) mustExec(sp task.Spec) {
