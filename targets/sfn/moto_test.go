@@ -11,7 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/batch"
+	"github.com/aws/aws-sdk-go-v2/service/scheduler"
+	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
+
 	"github.com/flowc-dev/flowc/internal/testenv/sfntest"
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/targets/deploy"
 )
 
 // buildFakeTask builds the stand-in flow binary of the state machine
@@ -92,5 +99,105 @@ func waitRun(t *testing.T, c *Client, machine, run string, limit time.Duration) 
 			t.Fatalf("run %s still running after %v", run, limit)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// TestDeployLifecycle drives the Go API on moto: create registers the job
+// definition once (an identical one is reused), updates the state machine
+// in place, creates the schedule in its timezone; list-runs filters by
+// status; terminate stops a run; delete removes the state machine, its
+// schedule and its job definitions.
+func TestDeployLifecycle(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts moto")
+	}
+	ctx := context.Background()
+	// Tasks that take a minute, so a run can be terminated while it runs.
+	m := sfntest.StartMoto(t, buildFakeTask(t, map[string]any{"sleep": time.Minute}))
+	g := graph("Sched",
+		&rt.Step{Name: "Start", Kind: rt.KindStart, Next: []string{"End"}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
+	g.Schedule = &rt.Schedule{Cron: "0 10 ? * MON-FRI *", Timezone: "Europe/Paris"}
+	o := Options{Name: "Sched", JobQueue: m.Queue, DatastoreRoot: "s3://" + m.Bucket + "/flowc", Namespace: "production:t", User: "tester"}
+	images := map[string]string{"": "registry.invalid/flows@sha256:1"}
+	def, err := Render(g, o, images)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := NewClientFromConfig(m.AWS())
+	in := CreateInput{Def: def, Token: "tok-1", SFNRole: m.Role, SchedulerRole: m.Role, Schedule: deploy.ScheduleOf(g)}
+	res, err := c.Create(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Updated || res.Registered != 1 || res.Schedule != "Sched" {
+		t.Fatalf("first create: %+v", res)
+	}
+	res, err = c.Create(ctx, in)
+	if err != nil || !res.Updated || res.Registered != 0 {
+		t.Fatalf("second create: %+v, %v; want an update and the job definition reused", res, err)
+	}
+	images[""] = "registry.invalid/flows@sha256:2"
+	in.Def, _ = Render(g, o, images)
+	if res, err = c.Create(ctx, in); err != nil || res.Registered != 1 {
+		t.Fatalf("create with a new image: %+v, %v; want a new revision", res, err)
+	}
+	d, err := c.Find(ctx, "Sched")
+	if err != nil || d == nil || d.Token != "tok-1" {
+		t.Fatalf("Find: %+v, %v; want the token tag", d, err)
+	}
+	s, err := c.Scheduler.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("Sched")})
+	if err != nil || aws.ToString(s.ScheduleExpression) != "cron(0 10 ? * MON-FRI *)" || aws.ToString(s.ScheduleExpressionTimezone) != "Europe/Paris" ||
+		aws.ToString(s.Target.Arn) != d.ARN || aws.ToString(s.Target.Input) != `{"Parameters":{}}` {
+		t.Fatalf("schedule: %+v, %v", s, err)
+	}
+
+	run, err := c.Trigger(ctx, "Sched", map[string]json.RawMessage{"num": json.RawMessage("5")}, NewExecutionName(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Terminate(ctx, "Sched", run); err != nil {
+		t.Fatal(err)
+	}
+	// The task sleeps a minute; the run ends long before. moto's
+	// interpreter reports a stopped batch:submitJob.sync as FAILED
+	// (States.Runtime KeyError('RequestId')) where AWS says ABORTED.
+	status, _ := waitRun(t, c, "Sched", run, 2*time.Minute)
+	if status != "ABORTED" && status != "FAILED" {
+		arn, _ := ExecutionARN(d.ARN, run)
+		h, _ := c.SFN.GetExecutionHistory(ctx, &awssfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn)})
+		var evs []string
+		for _, e := range h.Events {
+			evs = append(evs, string(e.Type))
+			if f := e.ExecutionFailedEventDetails; f != nil {
+				evs = append(evs, aws.ToString(f.Error)+": "+aws.ToString(f.Cause))
+			}
+		}
+		t.Errorf("terminated run %s: %s; history %v\n%s", run, status, evs, m.JobLogs())
+	}
+	runs, err := c.ListRuns(ctx, "Sched", "ABORTED", "FAILED")
+	if err != nil || len(runs) != 1 || runs[0].ID != run {
+		t.Errorf("ListRuns(ABORTED, FAILED) = %+v, %v", runs, err)
+	}
+	if runs, _ := c.ListRuns(ctx, "Sched", "SUCCEEDED"); len(runs) != 0 {
+		t.Errorf("ListRuns(SUCCEEDED) = %+v", runs)
+	}
+	if err := c.Terminate(ctx, "Sched", "12"); err == nil {
+		t.Error("terminate of a non-sfn run id was accepted")
+	}
+
+	if err := c.Delete(ctx, d, "Sched"); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := c.Find(ctx, "Sched"); err != nil || d != nil {
+		t.Errorf("after delete: %+v, %v", d, err)
+	}
+	if _, err := c.Scheduler.GetSchedule(ctx, &scheduler.GetScheduleInput{Name: aws.String("Sched")}); err == nil {
+		t.Error("the schedule survived delete")
+	}
+	jds, err := c.Batch.DescribeJobDefinitions(ctx, &batch.DescribeJobDefinitionsInput{JobDefinitionName: aws.String(def.JobDefinitions[0].Name), Status: aws.String("ACTIVE")})
+	if err != nil || len(jds.JobDefinitions) != 0 {
+		t.Errorf("job definitions after delete: %d active, %v", len(jds.JobDefinitions), err)
 	}
 }

@@ -4,7 +4,7 @@
 // stores its task.json with the cardinality or case the test chose.
 //
 // It reads <its own path>.json: {"bucket": B, "prefix": P,
-// "cardinality": {"Step": n}, "case": {"Step": "value"}}, and reaches S3
+// "cardinality": {"Step": n}, "case": {"Step": "value"}, "sleep": ns}, and reaches S3
 // at AWS_ENDPOINT_URL with plain requests (the emulator checks no
 // signatures).
 package main
@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"time"
 )
 
 type config struct {
@@ -23,6 +24,8 @@ type config struct {
 	Prefix      string            `json:"prefix"`
 	Cardinality map[string]int    `json:"cardinality"`
 	Case        map[string]string `json:"case"`
+	// Sleep makes every task take this long (a run to terminate).
+	Sleep time.Duration `json:"sleep"`
 }
 
 func main() {
@@ -54,6 +57,7 @@ func run(args []string) error {
 			task = args[i+1]
 		}
 	}
+	time.Sleep(c.Sleep)
 	if step == "" {
 		return nil // the failure task, or anything else: succeed
 	}
