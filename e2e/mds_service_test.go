@@ -142,6 +142,11 @@ func TestMetadataService(t *testing.T) {
 		t.Errorf("alice dumping bob's run: %s", r)
 	}
 	linear.ok(alice, "dump", aliceRun)
+	// spin reruns a task of a service run, in a scratch run of the datastore.
+	start := linear.onlyTask("LinearFlow", aliceRun, "Start")
+	if r := linear.ok(alice, "spin", aliceRun+"/Start/"+start); !strings.Contains(r.stdout, "scratch run") {
+		t.Errorf("spin of a service run:\n%s", r)
+	}
 
 	// Tags added by one process are seen by another.
 	linear.ok(alice, "--namespace", "user:bob", "tag", "add", bobRun, "reviewed")

@@ -111,14 +111,16 @@ func Run[F any](ctx context.Context, def *rt.FlowDef, path string, opts ...Optio
 		return nil, err
 	}
 	// The run must be visible, as to the flow binary.
-	if _, err := c.Flow(def.Graph.Flow).Run(ctx, ref.Run); err != nil {
+	r, err := c.Flow(def.Graph.Flow).Run(ctx, ref.Run)
+	if err != nil {
 		return nil, err
 	}
 	st, err := store.Open(c.Root())
 	if err != nil {
 		return nil, err
 	}
-	plan, err := spin.Prepare(st, def, store.TaskPath{Flow: def.Graph.Flow, Run: ref.Run, Step: ref.Step, Task: ref.Task}, cfg.overrides)
+	rec := &store.Run{Flow: def.Graph.Flow, ID: ref.Run, Namespace: r.Namespace(), Tags: r.Tags(), Params: r.Params()}
+	plan, err := spin.Prepare(st, def, rec, store.TaskPath{Flow: def.Graph.Flow, Run: ref.Run, Step: ref.Step, Task: ref.Task}, cfg.overrides)
 	if err != nil {
 		return nil, err
 	}

@@ -55,7 +55,8 @@ func (c *spinCmd) Run(e *Env) error {
 	if err != nil {
 		return fmt.Errorf("finding this binary to start the task: %w", err)
 	}
-	plan, err := spin.Prepare(st, e.Def, origin, overrides)
+	orec := &store.Run{Flow: origin.Flow, ID: origin.Run, Namespace: r.Namespace(), Tags: r.Tags(), Params: r.Params()}
+	plan, err := spin.Prepare(st, e.Def, orec, origin, overrides)
 	if err != nil {
 		return err
 	}
@@ -74,7 +75,10 @@ func (c *spinCmd) Run(e *Env) error {
 	}
 	ctx, kill, stopSignals := sched.Interrupts(e.Ctx)
 	defer stopSignals()
-	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G, rec.Namespace), Store: st, Flow: flow, RunID: plan.Run, Kill: kill}
+	// A scratch run is the datastore's own, whatever provider holds the
+	// origin: its task reads it there.
+	env := append(childEnv(st, e.G, rec.Namespace), "FLOWC_METADATA=local")
+	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: env, Store: st, Flow: flow, RunID: plan.Run, Kill: kill}
 	done, err := proc.Execute(ctx, &sched.TaskSpec{
 		Step: plan.Step.Name, TaskID: plan.Origin.Task, InputPaths: plan.InputPaths,
 		SplitIndex: plan.SplitIndex, TimeoutS: plan.Step.TimeoutS, Env: plan.Env(),

@@ -57,15 +57,15 @@ func (p *Plan) Env() []string {
 // Prepare checks everything (the task, its inputs, every override against
 // its field's type) before it records the scratch run, so bad input leaves
 // nothing behind but, at most, content-addressed blobs.
-func Prepare(st *store.Store, def *rt.FlowDef, origin store.TaskPath, overrides []Override) (*Plan, error) {
+//
+// rec is the origin run's record as the caller read it from its metadata
+// provider (the datastore's, or the metadata service's): the scratch run
+// takes its namespace, tags and parameters.
+func Prepare(st *store.Store, def *rt.FlowDef, rec *store.Run, origin store.TaskPath, overrides []Override) (*Plan, error) {
 	p := &Plan{Origin: origin, st: st, def: def, SplitIndex: -1}
 	tp := origin.Run + "/" + origin.Step + "/" + origin.Task
 	if p.Step = def.Graph.Step(origin.Step); p.Step == nil {
 		return nil, fmt.Errorf("flow %s has no step %q", def.Graph.Flow, origin.Step)
-	}
-	rec, err := st.GetRun(origin.Flow, origin.Run)
-	if err != nil {
-		return nil, err
 	}
 	inputs, split, err := pastInputs(st, p.Step, origin)
 	if err != nil {
