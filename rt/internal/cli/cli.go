@@ -49,6 +49,7 @@ type cli struct {
 	Package packageCmd `cmd:"" help:"List or save the code package that deployments ship."`
 
 	StepFunctions stepFunctionsCmd `cmd:"" name:"step-functions" help:"Deploy the flow to AWS Step Functions + AWS Batch, and manage its runs. step-functions --name N <command> names the state machine (default: the flow's, or its //flow:project deployment name)."`
+	Argo          argoCmd          `cmd:"" name:"argo-workflows" help:"Deploy the flow to Argo Workflows on Kubernetes, and manage its runs. argo-workflows --name N <command> names the WorkflowTemplate (default: the flow's, or its //flow:project deployment name)."`
 }
 
 // Env is what commands run with.

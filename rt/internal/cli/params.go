@@ -229,9 +229,9 @@ func (b byteSize) String() string {
 
 // write stores the parameter artifacts as <run>/_parameters/0, Start's
 // input.
-func (p *runParams) write(st *store.Store, run string) error {
+func (p *runParams) write(st *store.Store, run, task string) error {
 	io := artifact.New(st, p.def)
-	path := store.TaskPath{Flow: p.def.Graph.Flow, Run: run, Step: sched.ParamsStep, Task: "0"}
+	path := store.TaskPath{Flow: p.def.Graph.Flow, Run: run, Step: sched.ParamsStep, Task: task}
 	now := time.Now()
 	if err := st.StartAttempt(path, &store.Attempt{PID: os.Getpid(), Started: now}); err != nil {
 		return err

@@ -78,7 +78,7 @@ func (c *runCmd) Run(e *Env) error {
 	r := e.newRun(c.Tag)
 	r.Params = ps.display
 	return c.start(e, st, r, func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error) {
-		if err := ps.write(st, id); err != nil {
+		if err := ps.write(st, id, "0"); err != nil {
 			return nil, err
 		}
 		return proc, nil

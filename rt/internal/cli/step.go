@@ -27,6 +27,9 @@ func (c *stepCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
+	if err := cloudPrepare(e, st, md, &sp); err != nil {
+		return err
+	}
 	err = task.Run(e.Ctx, e.Def, st, md, task.Spec{
 		Step: sp.Step, Run: sp.RunID, Task: sp.TaskID, InputPaths: sp.InputPaths,
 		SplitIndex: sp.SplitIndex, Attempt: sp.RetryCount, Quiet: e.G.Quiet,
@@ -34,5 +37,8 @@ func (c *stepCmd) Run(e *Env) error {
 	if errors.Is(err, task.ErrFailed) {
 		return exitCode(1) // the failure is in the task's log and marker
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return cloudFinish(e, st, md, sp)
 }

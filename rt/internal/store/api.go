@@ -143,4 +143,8 @@ type Run struct {
 	Origin    string            `json:"origin,omitempty"`    // resumed runs: the origin run id
 	PID       int               `json:"pid,omitempty"`       // the scheduler process, to tell a dead "running" run
 	PIDStart  string            `json:"pid_start,omitempty"` // its start token (package alive): a reused PID is not it
+	// EngineRun is the execution id of the cloud engine that runs the run
+	// (an Argo workflow UID, a Step Functions execution ARN), recorded by
+	// the task that created it; a task of another execution is refused.
+	EngineRun string `json:"engine_run,omitempty"`
 }

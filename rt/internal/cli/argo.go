@@ -1,0 +1,461 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/codepkg"
+	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/internal/runstate"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+	"github.com/flowc-dev/flowc/targets/argo"
+	"github.com/flowc-dev/flowc/targets/deploy"
+)
+
+// argoCmd is `<bin> argo-workflows` (DESIGN §8.3): the CLI of
+// targets/argo, which holds the logic.
+type argoCmd struct {
+	Name         string `placeholder:"N" help:"Deployment name (default: the flow's, or its //flow:project name)."`
+	K8sNamespace string `name:"k8s-namespace" placeholder:"NS" help:"Kubernetes namespace (default: the kubeconfig context's, else default)."`
+
+	Create    argoCreateCmd    `cmd:"" help:"Deploy the flow as a WorkflowTemplate (and a CronWorkflow for //flow:schedule)."`
+	Trigger   argoTriggerCmd   `cmd:"" help:"Start a run of the deployed flow; prints its run id, argo-<workflow>."`
+	ListRuns  argoListRunsCmd  `cmd:"" name:"list-runs" help:"List the runs of the deployment, newest first."`
+	Terminate argoTerminateCmd `cmd:"" help:"Stop one run."`
+	Delete    argoDeleteCmd    `cmd:"" help:"Delete the WorkflowTemplate and its CronWorkflow (runs and artifacts stay)."`
+	Finish    argoFinishCmd    `cmd:"" hidden:"" help:"Record a run's outcome (internal: the workflow's exit handler)."`
+}
+
+type argoCreateCmd struct {
+	OnlyYAML         bool     `name:"only-yaml" help:"Print the objects and call no API."`
+	Image            string   `placeholder:"REF" help:"A finished image with this binary at /flowc/flow, for every step."`
+	ImageRepository  string   `placeholder:"R" help:"Push the code package to this repository (ECR or any OCI registry)."`
+	BaseImage        string   `placeholder:"B" help:"Base image of the code package (default: an empty image)."`
+	Platform         string   `default:"linux/amd64" placeholder:"linux/amd64|linux/arm64" help:"The platform the tasks run on."`
+	Binary           string   `placeholder:"FILE" help:"The flow binary to ship (default: this binary, or one built for --platform)."`
+	MaxWorkers       int      `default:"100" help:"Run at most this many tasks of a run at once (the workflow's parallelism)."`
+	MaxNumSplits     int      `default:"100" help:"Fail a foreach that has more splits than this."`
+	Secret           []string `sep:"none" placeholder:"NAME=SECRET/KEY" help:"Give the tasks environment variable NAME from a Kubernetes Secret's key, or every key of a Secret (repeatable)."`
+	ServiceAccount   string   `placeholder:"SA" help:"Service account of the pods (default: the namespace's)."`
+	Authorize        string   `placeholder:"TOKEN" help:"The production token of a deployment someone else created."`
+	GenerateNewToken bool     `help:"Mint a new production token (the runs move to a new namespace)."`
+}
+
+type argoTriggerCmd struct {
+	RunIDFile string `name:"run-id-file" placeholder:"FILE" help:"Write the run id to this file."`
+	kong.Plugins
+}
+
+type argoListRunsCmd struct {
+	Running   bool `help:"Only running (and pending) runs."`
+	Succeeded bool `help:"Only succeeded runs."`
+	Failed    bool `help:"Only failed runs (errors included)."`
+}
+
+type argoTerminateCmd struct {
+	RunID string `arg:"" name:"run" placeholder:"RUN" help:"The run id, argo-<workflow>."`
+}
+
+type argoDeleteCmd struct {
+	Authorize string `placeholder:"TOKEN" help:"The production token of a deployment someone else created."`
+}
+
+type argoFinishCmd struct {
+	RunID  string `required:"" help:"The run id."`
+	Status string `required:"" help:"The workflow's status: Succeeded, Failed or Error."`
+}
+
+// deployment is the deployment the command names.
+func (c *argoCmd) deployment(e *Env) (deploy.Deployment, string, error) {
+	d, err := deploy.Name(deploy.Naming{Flow: e.Def.Graph.Flow, Project: e.Def.Graph.Project, User: ns.User(),
+		Branch: e.G.Branch, Production: e.G.Production})
+	if err != nil {
+		return d, "", err
+	}
+	if c.Name != "" {
+		d.Name = c.Name
+	}
+	name := argo.Name(d)
+	return d, name, argo.CheckName("--name", name, 52)
+}
+
+func (c *argoCmd) kube(e *Env) (*argo.Kube, string, error) {
+	cfg, err := argo.LoadConfig()
+	if err != nil {
+		return nil, "", err
+	}
+	nsName := c.K8sNamespace
+	if nsName == "" {
+		nsName = cfg.Namespace
+	}
+	if nsName == "" {
+		nsName = "default"
+	}
+	return argo.NewKube(cfg), nsName, nil
+}
+
+func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
+	if c.MaxWorkers < 1 {
+		return fmt.Errorf("--max-workers %d is below 1; give at least 1", c.MaxWorkers)
+	}
+	if c.MaxNumSplits < 1 {
+		return fmt.Errorf("--max-num-splits %d is below 1; give at least 1", c.MaxNumSplits)
+	}
+	if c.Image != "" && c.ImageRepository != "" {
+		return errors.New("--image and --image-repository both given; give a finished image or a repository to push to, not both")
+	}
+	if c.Image == "" && c.ImageRepository == "" {
+		return errors.New("no image for the tasks; pass --image-repository R to push the code package, or --image REF")
+	}
+	if e.G.Datastore != "s3" {
+		return fmt.Errorf("--datastore %s cannot be reached from Kubernetes pods; deploy with --datastore s3 --datastore-root s3://bucket/prefix", e.G.Datastore)
+	}
+	var secrets []argo.Secret
+	for _, s := range c.Secret {
+		sec, err := argo.ParseSecret(s)
+		if err != nil {
+			return err
+		}
+		secrets = append(secrets, sec)
+	}
+	d, name, err := parent.deployment(e)
+	if err != nil {
+		return err
+	}
+	o := argo.Options{
+		Deployment: d, Namespace: parent.K8sNamespace, Selector: e.Selector, User: ns.User(),
+		MaxWorkers: c.MaxWorkers, Env: deployEnv(e.G, c.MaxNumSplits), Secrets: secrets,
+		ServiceAccount: c.ServiceAccount, BaseImage: c.BaseImage, Images: map[string]string{},
+	}
+	if c.OnlyYAML {
+		// No API call: the token shown is a placeholder, the images are
+		// named as given (a pushed image's digest is known only after
+		// the push).
+		o.Token = "<production-token>"
+		for _, b := range argo.Bases(e.Def.Graph, c.BaseImage) {
+			o.Images[b] = c.Image
+			if c.Image == "" {
+				o.Images[b] = c.ImageRepository + "@<digest of the code package on " + orEmpty(b) + ">"
+			}
+		}
+		objs, err := argo.Build(e.Def.Graph, o)
+		if err != nil {
+			return err
+		}
+		out, err := objs.YAML()
+		if err != nil {
+			return err
+		}
+		_, err = e.Stdout.Write(out)
+		return err
+	}
+	k, nsName, err := parent.kube(e)
+	if err != nil {
+		return err
+	}
+	o.Namespace = nsName
+	check := o
+	check.Token, check.Images = "check", map[string]string{}
+	for _, b := range argo.Bases(e.Def.Graph, c.BaseImage) {
+		check.Images[b] = "check"
+	}
+	if _, err := argo.Build(e.Def.Graph, check); err != nil {
+		return err // every name and limit is checked before anything is pushed or applied
+	}
+	recorded, _, err := k.RecordedToken(e.Ctx, nsName, name)
+	if err != nil {
+		return err
+	}
+	tokens, err := tokenStore()
+	if err != nil {
+		return err
+	}
+	res, err := tokens.Resolve(e.Ctx, deploy.Request{Deployment: d, Recorded: recorded, Authorize: c.Authorize, GenerateNew: c.GenerateNewToken})
+	if err != nil {
+		return err
+	}
+	o.Token = res.Token
+	if err := c.images(e, &o); err != nil {
+		return err
+	}
+	objs, err := argo.Build(e.Def.Graph, o)
+	if err != nil {
+		return err
+	}
+	if err := k.Deploy(e.Ctx, objs); err != nil {
+		return err
+	}
+	if err := tokens.Save(e.Ctx, d, res.Token); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "deployed WorkflowTemplate %s in namespace %s", name, nsName)
+	if objs.Cron != nil {
+		fmt.Fprintf(e.Stdout, " with CronWorkflow %s (%s, %s)", name, objs.Cron.Spec.Schedules[0], objs.Cron.Spec.Timezone)
+	}
+	fmt.Fprintf(e.Stdout, "\nruns are in namespace %s\n", deploy.Namespace(res.Token))
+	if res.Minted {
+		fmt.Fprintln(e.Stdout, deploy.HowToShare(d, res.Token, e.Name+" argo-workflows create"))
+	}
+	return nil
+}
+
+// images pushes the code package onto each base image (or checks the
+// prebuilt --image) and fills o.Images.
+func (c *argoCreateCmd) images(e *Env, o *argo.Options) error {
+	pl, err := codepkg.ParsePlatform(c.Platform)
+	if err != nil {
+		return err
+	}
+	p, err := codepkg.New(e.Ctx, codepkg.Options{Def: e.Def, Platform: pl, Binary: c.Binary, Log: e.Stderr})
+	if err != nil {
+		return err
+	}
+	defer p.Close()
+	kc := codepkg.Keychain(e.Ctx)
+	bases := argo.Bases(e.Def.Graph, c.BaseImage)
+	if c.Image != "" {
+		ref, err := p.Prebuilt(e.Ctx, c.Image, kc)
+		if err != nil {
+			return err
+		}
+		for _, b := range bases {
+			o.Images[b] = ref
+		}
+		return nil
+	}
+	for _, b := range bases {
+		ref, err := p.Push(e.Ctx, c.ImageRepository, b, kc)
+		if err != nil {
+			return err
+		}
+		o.Images[b] = ref
+	}
+	return nil
+}
+
+func orEmpty(base string) string { return orDefault(base, "the empty image") }
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func tokenStore() (*deploy.Tokens, error) {
+	dir, err := deploy.DefaultTokenDir()
+	if err != nil {
+		return nil, err
+	}
+	return &deploy.Tokens{Dir: dir}, nil
+}
+
+// deployEnv is what every task of the deployment needs to reach the
+// datastore the deployer names (DESIGN §8.1): the datastore settings and
+// the S3 addressing (endpoint, region) of this environment. Credentials
+// are not copied: pods get theirs from their service account or --secret.
+func deployEnv(g *Globals, maxNumSplits int) []argo.EnvVar {
+	env := []argo.EnvVar{
+		{Name: "FLOWC_DATASTORE", Value: g.Datastore},
+		{Name: "FLOWC_DATASTORE_ROOT", Value: g.DatastoreRoot},
+		{Name: "FLOWC_METADATA", Value: g.Metadata},
+		{Name: "FLOWC_MAX_NUM_SPLITS", Value: fmt.Sprint(maxNumSplits)},
+	}
+	for _, k := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if v := os.Getenv(k); v != "" {
+			env = append(env, argo.EnvVar{Name: k, Value: v})
+		}
+	}
+	return env
+}
+
+func (c *argoTriggerCmd) Run(e *Env, parent *argoCmd, kctx *kong.Context) error {
+	params, err := triggerParams(e.Def, kctx)
+	if err != nil {
+		return err
+	}
+	_, name, err := parent.deployment(e)
+	if err != nil {
+		return err
+	}
+	idFile, err := openRunIDFile(c.RunIDFile)
+	if err != nil {
+		return err
+	}
+	k, nsName, err := parent.kube(e)
+	if err != nil {
+		idFile.abort()
+		return err
+	}
+	wf, err := k.Trigger(e.Ctx, nsName, name, params)
+	if err != nil {
+		idFile.abort()
+		return err
+	}
+	id := argo.RunID(wf)
+	if err := idFile.write(id); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "triggered run %s (workflow %s in namespace %s)\n", id, wf, nsName)
+	return nil
+}
+
+// triggerParams is the flow's parameters as trigger was given them, as one
+// JSON object of flag name -> value as the command line takes it; the
+// Start task parses it with the same parser as `run`. kong has already
+// checked them here, so a bad value fails before anything is submitted.
+func triggerParams(def *rt.FlowDef, kctx *kong.Context) (string, error) {
+	vals := map[string]string{}
+	names := map[string]*rt.FieldDef{}
+	for i := range def.Fields {
+		if fd := &def.Fields[i]; fd.Kind != rt.FieldArtifact {
+			names[fd.ParamName] = fd
+		}
+	}
+	for _, f := range kctx.Flags() {
+		fd := names[f.Name]
+		if fd == nil || !f.Set {
+			continue
+		}
+		if fd.Kind != rt.FieldParam {
+			return "", fmt.Errorf("includefile --%s cannot be given to trigger; the deployed flow reads its default", f.Name)
+		}
+		if f.IsBool() {
+			vals[f.Name] = fmt.Sprint(kctx.FlagValue(f))
+		}
+	}
+	args := kctx.Args
+	for i := 0; i < len(args); i++ {
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(args[i], "--"), "=")
+		fd := names[name]
+		if !strings.HasPrefix(args[i], "--") || fd == nil || fd.Kind != rt.FieldParam {
+			continue
+		}
+		if _, isBool := vals[name]; isBool {
+			continue
+		}
+		if !hasVal && i+1 < len(args) {
+			i++
+			val = args[i]
+		}
+		vals[name] = val
+	}
+	b, err := json.Marshal(vals)
+	return string(b), err
+}
+
+func (c *argoListRunsCmd) Run(e *Env, parent *argoCmd) error {
+	var phases []string
+	if c.Running {
+		phases = append(phases, "Running", "Pending")
+	}
+	if c.Succeeded {
+		phases = append(phases, "Succeeded")
+	}
+	if c.Failed {
+		phases = append(phases, "Failed", "Error")
+	}
+	_, name, err := parent.deployment(e)
+	if err != nil {
+		return err
+	}
+	k, nsName, err := parent.kube(e)
+	if err != nil {
+		return err
+	}
+	runs, err := k.ListRuns(e.Ctx, nsName, name, phases)
+	if err != nil {
+		return err
+	}
+	w := tabwriter.NewWriter(e.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(w, "RUN\tSTATUS\tSTARTED\tFINISHED")
+	for _, r := range runs {
+		fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", r.ID, strings.ToLower(r.Phase), orDefault(r.Started, "-"), orDefault(r.Finished, "-"))
+	}
+	return w.Flush()
+}
+
+func (c *argoTerminateCmd) Run(e *Env, parent *argoCmd) error {
+	_, name, err := parent.deployment(e)
+	if err != nil {
+		return err
+	}
+	k, nsName, err := parent.kube(e)
+	if err != nil {
+		return err
+	}
+	if err := k.Terminate(e.Ctx, nsName, name, c.RunID); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "terminating run %s\n", c.RunID)
+	return nil
+}
+
+func (c *argoDeleteCmd) Run(e *Env, parent *argoCmd) error {
+	d, name, err := parent.deployment(e)
+	if err != nil {
+		return err
+	}
+	k, nsName, err := parent.kube(e)
+	if err != nil {
+		return err
+	}
+	recorded, found, err := k.RecordedToken(e.Ctx, nsName, name)
+	if err != nil {
+		return err
+	}
+	if !found {
+		return fmt.Errorf("deployment %q not found in namespace %q", name, nsName)
+	}
+	tokens, err := tokenStore()
+	if err != nil {
+		return err
+	}
+	if err := tokens.Authorize(deploy.Request{Deployment: d, Recorded: recorded, Authorize: c.Authorize}); err != nil {
+		return err
+	}
+	if err := k.Remove(e.Ctx, nsName, name); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.Stdout, "deleted WorkflowTemplate %s in namespace %s\n", name, nsName)
+	return nil
+}
+
+// Run records the outcome of a workflow that did not end by End
+// succeeding: the exit handler runs it after every workflow; a run End
+// already marked, or one that never started (Start refused its
+// parameters), is left as it is.
+func (c *argoFinishCmd) Run(e *Env) error {
+	st, err := e.OpenStore()
+	if err != nil {
+		return err
+	}
+	md, err := e.Metadata(st)
+	if err != nil {
+		return err
+	}
+	flow := e.Def.Graph.Flow
+	r, err := md.GetRun(e.Ctx, flow, c.RunID)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(e.Stdout, "run %s was never recorded; nothing to mark\n", c.RunID)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if r.Status != string(runstate.Running) {
+		return nil
+	}
+	status := runstate.Failed
+	if c.Status == "Succeeded" {
+		status = runstate.Succeeded
+	}
+	return md.Finish(e.Ctx, flow, c.RunID, string(status), time.Now())
+}

@@ -1,0 +1,214 @@
+package cli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
+	"github.com/flowc-dev/flowc/rt/internal/runstate"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+	"github.com/flowc-dev/flowc/rt/taskspec"
+)
+
+// What a task started by a cloud engine does besides its step (DESIGN
+// §8.1, the names in rt/taskspec/cloud.go): with no scheduler process,
+// the Start task records the run, a foreach join finds its parents from
+// the cardinality in the datastore, a foreach or switch task tells the
+// engine what to branch on, and End marks the run succeeded. A local run
+// sets none of the environment entries, so none of this runs for it.
+
+// EnvMaxNumSplits bounds a cloud foreach (create --max-num-splits); the
+// foreach task fails when it has more splits.
+const EnvMaxNumSplits = "FLOWC_MAX_NUM_SPLITS"
+
+// cloudPrepare runs before the task: it records the run (Start) and
+// expands AllSplits input paths.
+func cloudPrepare(e *Env, st *store.Store, md metadata.Provider, sp *taskspec.Step) error {
+	flow := e.Def.Graph.Flow
+	engine := os.Getenv(taskspec.EnvEngineRun)
+	if params, ok := os.LookupEnv(taskspec.EnvRunParameters); ok && sp.Step == "Start" {
+		r, err := md.GetRun(e.Ctx, flow, sp.RunID)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			if err := cloudCreateRun(e, st, md, sp.RunID, engine, params); err != nil {
+				return err
+			}
+		case err != nil:
+			return err
+		case engine != "" && r.EngineRun != "" && r.EngineRun != engine:
+			return fmt.Errorf("run %q of flow %s belongs to execution %s, not %s; a run id is used by one execution", sp.RunID, flow, r.EngineRun, engine)
+		}
+	}
+	if strings.Contains(sp.InputPaths, taskspec.AllSplits) {
+		expanded, err := expandSplits(e.Def.Graph, st, sp)
+		if err != nil {
+			return err
+		}
+		sp.InputPaths = expanded
+	}
+	return nil
+}
+
+// cloudCreateRun records run id with the parameters the engine passed, as
+// one JSON object of flag name -> value, checked by the same parser as
+// `run`.
+func cloudCreateRun(e *Env, st *store.Store, md metadata.Provider, id, engine, paramsJSON string) error {
+	var vals map[string]string
+	if err := json.Unmarshal([]byte(paramsJSON), &vals); err != nil {
+		return fmt.Errorf("%s is not a JSON object of parameter values: %v; trigger passes --<param> VALUE", taskspec.EnvRunParameters, err)
+	}
+	names := make([]string, 0, len(vals))
+	for k := range vals {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var args []string
+	for _, k := range names {
+		args = append(args, "--"+k+"="+vals[k])
+	}
+	c := &runCmd{MaxIncludefileSize: 1 << 30}
+	if e.Def.Params != nil {
+		c.Plugins = kong.Plugins{e.Def.Params()}
+	}
+	parser, err := kong.New(c, kong.Name(e.Name), kong.Exit(func(int) {}), kong.NamedMapper("flowcjson", jsonMapper{}), kong.Bind(e))
+	if err != nil {
+		return err
+	}
+	if _, err := parser.Parse(args); err != nil {
+		return fmt.Errorf("run parameters: %v", err)
+	}
+	ps, err := c.readParams(e, st)
+	if err != nil {
+		return err
+	}
+	r := e.newRun(nil)
+	r.ID, r.Params, r.EngineRun, r.PID, r.PIDStart = id, ps.display, engine, 0, ""
+	r.Flow = e.Def.Graph.Flow
+	// The parameters first: once the run is recorded, a reader expects
+	// its _parameters task.
+	if err := ps.write(st, id, taskspec.ParamsStep); err != nil {
+		return err
+	}
+	return md.RegisterRun(e.Ctx, r)
+}
+
+// expandSplits replaces each "run/Step/Prefix*" input path with the tasks
+// it stands for, Prefix0 ... Prefix<n-1>, where n is the number of splits
+// the foreach that this join closes recorded.
+func expandSplits(g *rt.Graph, st *store.Store, sp *taskspec.Step) (string, error) {
+	f := g.SplitOf(sp.Step)
+	if f == nil || f.Kind != rt.KindForeach {
+		return "", fmt.Errorf("input paths %q: %q stands for a foreach's tasks, but step %q closes no foreach", sp.InputPaths, taskspec.AllSplits, sp.Step)
+	}
+	var out []string
+	for _, tok := range strings.Split(sp.InputPaths, ",") {
+		parts := strings.Split(tok, "/")
+		if len(parts) != 3 {
+			out = append(out, tok)
+			continue
+		}
+		prefix, ok := taskspec.SplitsPrefix(parts[2])
+		if !ok {
+			out = append(out, tok)
+			continue
+		}
+		// "Body-3.": the foreach's own task is at index path 3, one
+		// level up: Fe-3; "Body-" is the outermost: Fe.
+		idx, err := indexPath(prefix)
+		if err != nil {
+			return "", fmt.Errorf("input path %q: %v", tok, err)
+		}
+		fTask := taskspec.CloudTaskID(f.Name, idx, 0)
+		d, err := st.LatestDone(store.TaskPath{Flow: g.Flow, Run: parts[0], Step: f.Name, Task: fTask})
+		if err != nil {
+			return "", fmt.Errorf("input path %q: reading foreach task %s/%s/%s: %v", tok, parts[0], f.Name, fTask, err)
+		}
+		if !d.OK {
+			return "", fmt.Errorf("input path %q: foreach task %s/%s/%s failed", tok, parts[0], f.Name, fTask)
+		}
+		ids, err := taskspec.ExpandSplits(prefix, d.NumSplits)
+		if err != nil {
+			return "", err
+		}
+		group := parts[0] + "/" + parts[1] + "/"
+		if len(ids) > 1 {
+			group += ":"
+		}
+		out = append(out, group+strings.Join(ids, ","))
+	}
+	return strings.Join(out, ","), nil
+}
+
+// indexPath is the foreach index path of an AllSplits prefix without its
+// last level: "Body-3.17." is [3 17], "Body-" is none.
+func indexPath(prefix string) ([]int, error) {
+	_, rest, _ := strings.Cut(prefix, "-")
+	rest = strings.TrimSuffix(rest, ".")
+	if rest == "" {
+		return nil, nil
+	}
+	var idx []int
+	for _, p := range strings.Split(rest, ".") {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return nil, fmt.Errorf("%q is not a foreach index", p)
+		}
+		idx = append(idx, n)
+	}
+	return idx, nil
+}
+
+// cloudFinish runs after a task succeeded (or found it had already): it
+// writes what the engine branches on, and End marks the run.
+func cloudFinish(e *Env, st *store.Store, md metadata.Provider, sp taskspec.Step) error {
+	dir := os.Getenv(taskspec.EnvOutputs)
+	ends := os.Getenv(taskspec.EnvEndsRun) == "1"
+	if dir == "" && !ends {
+		return nil
+	}
+	g := e.Def.Graph
+	path := store.TaskPath{Flow: g.Flow, Run: sp.RunID, Step: sp.Step, Task: sp.TaskID}
+	if dir != "" {
+		d, err := st.LatestDone(path)
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		step := g.Step(sp.Step)
+		switch step.Kind {
+		case rt.KindForeach:
+			if max, err := strconv.Atoi(os.Getenv(EnvMaxNumSplits)); err == nil && d.NumSplits > max {
+				return fmt.Errorf("foreach %s has %d splits, more than --max-num-splits %d; redeploy with a larger --max-num-splits", sp.Step, d.NumSplits, max)
+			}
+			if err := os.WriteFile(filepath.Join(dir, taskspec.OutputNumSplits), []byte(strconv.Itoa(d.NumSplits)), 0o644); err != nil {
+				return err
+			}
+		case rt.KindSwitch:
+			if err := os.WriteFile(filepath.Join(dir, taskspec.OutputSwitchCase), []byte(d.SwitchCase), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	if ends {
+		r, err := md.GetRun(e.Ctx, g.Flow, sp.RunID)
+		if err != nil {
+			return err
+		}
+		if r.Status == string(runstate.Running) {
+			return md.Finish(e.Ctx, g.Flow, sp.RunID, string(runstate.Succeeded), time.Now())
+		}
+	}
+	return nil
+}

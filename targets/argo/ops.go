@@ -1,0 +1,146 @@
+package argo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Resources this target manages.
+const (
+	resTemplates = "workflowtemplates"
+	resCrons     = "cronworkflows"
+	resWorkflows = "workflows"
+)
+
+// RecordedToken is the production token recorded with the deployment
+// named name, "" when it does not exist or has none.
+func (k *Kube) RecordedToken(ctx context.Context, ns, name string) (string, bool, error) {
+	var cur WorkflowTemplate
+	err := k.Get(ctx, ns, resTemplates, name, &cur)
+	if errors.Is(err, ErrNotFound) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, err
+	}
+	return cur.Metadata.Annotations[AnnotationToken], true, nil
+}
+
+// Deploy applies the template, then the cron workflow, or deletes a cron
+// workflow left from a schedule the flow no longer has.
+func (k *Kube) Deploy(ctx context.Context, objs *Objects) error {
+	t := objs.Template
+	ns := t.Metadata.Namespace
+	if err := k.Apply(ctx, ns, resTemplates, t.Metadata.Name, t, func(v string) { t.Metadata.ResourceVersion = v }); err != nil {
+		return fmt.Errorf("applying WorkflowTemplate %q: %w", t.Metadata.Name, err)
+	}
+	if c := objs.Cron; c != nil {
+		if err := k.Apply(ctx, ns, resCrons, c.Metadata.Name, c, func(v string) { c.Metadata.ResourceVersion = v }); err != nil {
+			return fmt.Errorf("applying CronWorkflow %q: %w", c.Metadata.Name, err)
+		}
+		return nil
+	}
+	if err := k.Delete(ctx, ns, resCrons, t.Metadata.Name); err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("deleting CronWorkflow %q of a schedule the flow no longer has: %w", t.Metadata.Name, err)
+	}
+	return nil
+}
+
+// Trigger submits a workflow of the template name and returns its name.
+func (k *Kube) Trigger(ctx context.Context, ns, name, paramsJSON string) (string, error) {
+	if _, found, err := k.RecordedToken(ctx, ns, name); err != nil {
+		return "", err
+	} else if !found {
+		return "", fmt.Errorf("deployment %q not found in namespace %q; run argo-workflows create first", name, ns)
+	}
+	var created Workflow
+	if err := k.Create(ctx, ns, resWorkflows, NewWorkflow(name, ns, paramsJSON), &created); err != nil {
+		return "", fmt.Errorf("submitting a workflow of %q: %w", name, err)
+	}
+	return created.Metadata.Name, nil
+}
+
+// Run is one workflow of a deployment, as list-runs shows it.
+type Run struct {
+	ID       string // argo-<workflow>
+	Workflow string
+	Phase    string // Pending, Running, Succeeded, Failed, Error
+	Started  string
+	Finished string
+}
+
+// ListRuns lists the workflows of deployment name, newest first, keeping
+// those whose phase is in phases (all when empty).
+func (k *Kube) ListRuns(ctx context.Context, ns, name string, phases []string) ([]Run, error) {
+	wfs, err := k.ListWorkflows(ctx, ns, LabelDeployment+"="+name)
+	if err != nil {
+		return nil, err
+	}
+	var runs []Run
+	for _, w := range wfs {
+		phase := w.Status.Phase
+		if phase == "" {
+			phase = "Pending"
+		}
+		if len(phases) > 0 && !containsFold(phases, phase) {
+			continue
+		}
+		runs = append(runs, Run{ID: RunID(w.Metadata.Name), Workflow: w.Metadata.Name, Phase: phase,
+			Started: w.Status.StartedAt, Finished: w.Status.FinishedAt})
+	}
+	sort.Slice(runs, func(i, j int) bool {
+		if runs[i].Started != runs[j].Started {
+			return runs[i].Started > runs[j].Started
+		}
+		return runs[i].Workflow > runs[j].Workflow
+	})
+	return runs, nil
+}
+
+func containsFold(list []string, s string) bool {
+	for _, x := range list {
+		if strings.EqualFold(x, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// Terminate stops the workflow of run id (argo-<workflow>) of deployment
+// name: Argo's own terminate, spec.shutdown=Terminate, which stops its
+// pods and runs the exit handler.
+func (k *Kube) Terminate(ctx context.Context, ns, name, runID string) error {
+	wf, ok := strings.CutPrefix(runID, "argo-")
+	if !ok || wf == "" {
+		return fmt.Errorf("run %q is not an Argo run; its id is argo-<workflow>, as trigger and list-runs print it", runID)
+	}
+	var cur Workflow
+	if err := k.Get(ctx, ns, resWorkflows, wf, &cur); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("run %q not found: no workflow %q in namespace %q", runID, wf, ns)
+		}
+		return err
+	}
+	if cur.Metadata.Labels[LabelDeployment] != name {
+		return fmt.Errorf("run %q is not a run of deployment %q; give --name of its deployment", runID, name)
+	}
+	return k.Patch(ctx, ns, resWorkflows, wf, map[string]any{"spec": map[string]any{"shutdown": "Terminate"}})
+}
+
+// Remove deletes the template and its cron workflow. Runs and their
+// artifacts stay.
+func (k *Kube) Remove(ctx context.Context, ns, name string) error {
+	if err := k.Delete(ctx, ns, resCrons, name); err != nil && !errors.Is(err, ErrNotFound) {
+		return fmt.Errorf("deleting CronWorkflow %q: %w", name, err)
+	}
+	if err := k.Delete(ctx, ns, resTemplates, name); err != nil {
+		if errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("deployment %q not found in namespace %q", name, ns)
+		}
+		return fmt.Errorf("deleting WorkflowTemplate %q: %w", name, err)
+	}
+	return nil
+}
