@@ -303,6 +303,11 @@ func TestTemplateRunsLikeALocalRun(t *testing.T) {
 	graphs := goldenGraphs(t)
 	clock := map[string][]string{"flaky": {"StartedAt"}}
 	for name, bin := range bins {
+		if name == "secondflow" {
+			// It reads FirstFlow's latest run in its namespace: a
+			// project's flows run in sequence, which this test does not.
+			continue
+		}
 		t.Run(name, func(t *testing.T) {
 			g := graphs["example_"+name]
 			dir := t.TempDir()
