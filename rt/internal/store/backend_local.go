@@ -245,9 +245,9 @@ const (
 	legacyStaleAfter = time.Hour
 )
 
-func (l localFS) open(key string) (io.ReadCloser, error) { return os.Open(l.path(key)) }
+func (l localFS) open(key string) (io.ReadCloser, error) { return openRaw(l.path(key)) }
 
-func (l localFS) readFile(key string) ([]byte, error) { return os.ReadFile(l.path(key)) }
+func (l localFS) readFile(key string) ([]byte, error) { return readFileRaw(l.path(key)) }
 
 func (l localFS) stat(key string) (int64, error) {
 	fi, err := os.Stat(l.path(key))
@@ -258,7 +258,7 @@ func (l localFS) stat(key string) (int64, error) {
 }
 
 func (l localFS) list(dir string) ([]entry, error) {
-	des, err := os.ReadDir(l.path(dir))
+	des, err := readDirRaw(l.path(dir))
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
 	}
