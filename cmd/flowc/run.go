@@ -17,6 +17,7 @@ type cli struct {
 	Generate generateCmd `cmd:"" default:"withargs" help:"Generate the runner of every flow in the packages (default: the current directory)."`
 	Check    checkCmd    `cmd:"" help:"Lint the flows without writing anything; exit status 1 on any error."`
 	Diff     diffCmd     `cmd:"" help:"Report generated files that are out of date; exit status 1 when any would change, 2 on errors."`
+	UI       uiCmd       `cmd:"" name:"ui" help:"Browse the runs of a datastore in a web page: graphs, logs, artifacts, tags."`
 
 	MetadataService metadataServiceCmd `cmd:"" name:"metadata-service" help:"Serve the metadata of every user's runs over HTTP+JSON, kept in PostgreSQL."`
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -136,4 +137,18 @@ func (e *errTrap) Read(p []byte) (int, error) {
 		e.err = err
 	}
 	return n, err
+}
+
+// ArtifactInfos describes the task's artifacts, sorted by name.
+func (t *Task) ArtifactInfos(ctx context.Context) ([]ArtifactInfo, error) {
+	d, err := t.taskData(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ArtifactInfo, 0, len(d.Artifacts))
+	for n, a := range d.Artifacts {
+		out = append(out, ArtifactInfo{Name: n, Type: a.Type, Size: a.Size, Encoding: a.Encoding, Hash: a.Hash})
+	}
+	slices.SortFunc(out, func(a, b ArtifactInfo) int { return strings.Compare(a.Name, b.Name) })
+	return out, nil
 }

@@ -3,6 +3,7 @@ package client
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"github.com/flowc-dev/flowc/rt/internal/near"
 	"github.com/flowc-dev/flowc/rt/internal/store"
@@ -77,4 +78,26 @@ func (s *Step) tasks() ([]*Task, error) {
 		out[i] = t
 	}
 	return out, nil
+}
+
+// TaskByID returns the step's task id (a running one too: then it has no
+// committed attempt yet), or an error naming what is missing.
+func (s *Step) TaskByID(ctx context.Context, id string) (*Task, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if err := store.ValidID("step", s.name); err != nil {
+		return nil, err
+	}
+	if err := store.ValidID("task id", id); err != nil {
+		return nil, err
+	}
+	ids, err := s.run.c.st.ListTasks(s.run.rec.Flow, s.run.rec.ID, s.name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, err
+	}
+	if !slices.Contains(ids, id) {
+		return nil, notFound("step %s has no task %q", s.Path(), id)
+	}
+	return loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
 }

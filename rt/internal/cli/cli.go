@@ -45,6 +45,7 @@ type cli struct {
 	Resume resumeCmd `cmd:"" help:"Rerun a failed run from a step, reusing what succeeded before it."`
 	Tag    tagCmd    `cmd:"" help:"Add, remove or list the tags of a run."`
 	Spin   spinCmd   `cmd:"" help:"Rerun one step on the inputs of a past task, in a scratch run."`
+	UI     uiCmd     `cmd:"" name:"ui" help:"Browse runs in a web page: their graphs, logs and artifacts."`
 
 	Package packageCmd `cmd:"" help:"List or save the code package that deployments ship."`
 

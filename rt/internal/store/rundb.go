@@ -56,6 +56,7 @@ func (s *Store) NewRun(r *Run) (string, error) {
 		}
 		err = s.b.putExclusive(runKey(r.Flow, r.ID)+"/"+runFile, append(data, '\n'))
 		if err == nil {
+			s.indexRun(r)
 			return r.ID, nil
 		}
 		if !errors.Is(err, fs.ErrExist) {
@@ -106,6 +107,7 @@ func (s *Store) writeRun(r *Run) error {
 		// old record's own space still holds the new one, compacted.
 		if o, ok := s.b.(inPlace); ok {
 			if compact, jerr := json.Marshal(r); jerr == nil && o.overwrite(key, append(compact, '\n')) == nil {
+				s.indexRun(r)
 				return nil
 			}
 		}
@@ -113,6 +115,7 @@ func (s *Store) writeRun(r *Run) error {
 	if err != nil {
 		return fmt.Errorf("writing run %q: %w", r.Flow+"/"+r.ID, err)
 	}
+	s.indexRun(r)
 	return nil
 }
 
@@ -182,6 +185,9 @@ func validRun(flow, id string) error {
 	}
 	if id == blobDir {
 		return fmt.Errorf("run id %q is not valid; %q holds the flow's artifacts", id, blobDir)
+	}
+	if id == indexDir {
+		return fmt.Errorf("run id %q is not valid; %q holds the flow's run index", id, indexDir)
 	}
 	return nil
 }

@@ -1,0 +1,119 @@
+package client
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/internal/runstate"
+	"github.com/flowc-dev/flowc/rt/internal/store"
+)
+
+// RunQuery selects runs for ListRuns. Empty fields select everything.
+type RunQuery struct {
+	Flow   string   // one flow; "" for every flow in the datastore
+	User   string   // who started the run
+	Tags   []string // user or system tags, all of them
+	Status Status   // as Run.Status computes it (killed included)
+	Offset int      // runs to skip, for paging
+	Limit  int      // at most this many; 0 for all
+}
+
+// RunInfo is one run of a list: what filters and list rows need, from the
+// run index the local metadata keeps (no parameters; open the run with
+// Flow(...).Run for those).
+type RunInfo struct {
+	Flow      string    `json:"flow"`
+	ID        string    `json:"id"`
+	User      string    `json:"user"`
+	Namespace string    `json:"namespace"`
+	Tags      []string  `json:"tags"`
+	SysTags   []string  `json:"sys_tags"`
+	Status    Status    `json:"status"`
+	Started   time.Time `json:"started"`
+	Finished  time.Time `json:"finished,omitzero"`
+	Origin    string    `json:"origin,omitempty"`
+}
+
+// ListRuns returns the runs in the current namespace that match q, newest
+// first (by start time across flows), and how many matched in all. It
+// reads the run index, never every run record (see store.IndexedRuns), so
+// a page of a datastore with thousands of runs costs a few file reads.
+func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, total int, err error) {
+	if c.st == nil {
+		return nil, 0, nil
+	}
+	var flows []string
+	if q.Flow != "" {
+		if err := store.ValidID("flow", q.Flow); err != nil {
+			return nil, 0, err
+		}
+		flows = []string{q.Flow}
+	} else if flows, err = c.st.ListFlows(); err != nil {
+		return nil, 0, err
+	}
+	current := c.CurrentNamespace()
+	var all []RunInfo
+	for _, f := range flows {
+		if err := ctx.Err(); err != nil {
+			return nil, 0, err
+		}
+		recs, err := c.st.IndexedRuns(f)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, 0, err
+		}
+		for _, rec := range recs {
+			if !ns.Visible(rec.Namespace, current) || q.User != "" && rec.User != q.User {
+				continue
+			}
+			st := runstate.Of(rec)
+			if q.Status != "" && st != q.Status {
+				continue
+			}
+			if !hasAll(rec, q.Tags) {
+				continue
+			}
+			all = append(all, RunInfo{
+				Flow: rec.Flow, ID: rec.ID, User: rec.User, Namespace: rec.Namespace,
+				Tags: nonNil(rec.Tags), SysTags: nonNil(rec.SysTags), Status: st,
+				Started: rec.Started, Finished: rec.Finished, Origin: rec.Origin,
+			})
+		}
+	}
+	if len(flows) > 1 {
+		// Each flow's list is newest first by id; across flows, by start.
+		slices.SortStableFunc(all, func(a, b RunInfo) int {
+			return cmp.Or(b.Started.Compare(a.Started), strings.Compare(a.Flow, b.Flow))
+		})
+	}
+	total = len(all)
+	lo := min(max(q.Offset, 0), total)
+	hi := total
+	if q.Limit > 0 {
+		hi = min(lo+q.Limit, total)
+	}
+	return all[lo:hi], total, nil
+}
+
+func hasAll(rec *store.Run, tags []string) bool {
+	for _, t := range tags {
+		if !slices.Contains(rec.Tags, t) && !slices.Contains(rec.SysTags, t) {
+			return false
+		}
+	}
+	return true
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
