@@ -10,8 +10,9 @@ import (
 	"github.com/flowc-dev/flowc/rt/ui"
 )
 
-// uiCmd serves the run browser over a datastore without any flow's binary.
-// Until runs store their graph, a run is drawn from the steps it ran.
+// uiCmd serves the run browser over a datastore without any flow's binary:
+// runs are drawn with the graph stored with them (runs from before runs
+// stored it, from the steps they ran).
 type uiCmd struct {
 	Listen        string  `default:"127.0.0.1:8324" env:"FLOWC_LISTEN" placeholder:"HOST:PORT" help:"Address to serve on (off loopback a token is required; one is made and printed when --token is not given)."`
 	Token         string  `env:"FLOWC_UI_TOKEN" placeholder:"TOKEN" help:"Token every request must carry (default: none on loopback, a random one elsewhere)."`

@@ -245,14 +245,25 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 		}
 		out = append(out, sj)
 	}
-	var g *rt.Graph
-	if s.opt.Graph != nil {
-		if g, err = s.opt.Graph(ctx, run); err != nil {
-			writeErr(w, err)
-			return
-		}
+	g, err := s.graph(ctx, run)
+	if err != nil {
+		writeErr(w, err)
+		return
 	}
 	writeJSON(w, map[string]any{"run": runOf(run), "steps": out, "graph": g})
+}
+
+// graph is the one stored with the run; for a run from before runs stored
+// their graph, Options.Graph's, if any.
+func (s *Server) graph(ctx context.Context, run *client.Run) (*rt.Graph, error) {
+	g, err := run.Graph(ctx)
+	if !errors.Is(err, client.ErrNotFound) {
+		return g, err
+	}
+	if s.opt.Graph == nil {
+		return nil, nil
+	}
+	return s.opt.Graph(ctx, run)
 }
 
 func (s *Server) task(r *http.Request) (*client.Task, error) {

@@ -287,3 +287,23 @@ func TestPageServed(t *testing.T) {
 		t.Errorf("/assets/app.js: %d, want 404", w.Code)
 	}
 }
+
+// The graph stored with a run wins over the binary's: the flow may have
+// changed since the run.
+func TestRunPageStoredGraph(t *testing.T) {
+	f := newFixture(t)
+	id := f.run("F", "alice", "succeeded", t0)
+	f.task("F", id, "Start", "1", attempt{ok: true})
+	stored := &rt.Graph{Flow: "F", Steps: []*rt.Step{{Name: "Start", Kind: rt.KindStart, Next: []string{"End"}}, {Name: "End", Kind: rt.KindEnd}}}
+	if err := f.st.PutGraph(stored, id); err != nil {
+		t.Fatal(err)
+	}
+	h := f.server(Options{Graph: func(context.Context, *client.Run) (*rt.Graph, error) { return graphFlow(), nil }})
+	var a struct {
+		Graph *rt.Graph `json:"graph"`
+	}
+	get(t, h, "/api/runs/F/"+id, &a)
+	if a.Graph == nil || len(a.Graph.Steps) != 2 {
+		t.Fatalf("graph = %+v, want the stored one (2 steps)", a.Graph)
+	}
+}

@@ -41,7 +41,8 @@ type Options struct {
 	// Token, when set, is required on every request (a bearer header, the
 	// cookie the page gets, or ?token= once). Required off loopback.
 	Token string
-	// Graph draws runs; nil: the steps as they ran.
+	// Graph draws the runs that have no stored graph (started before runs
+	// stored it); nil: those are drawn from the steps they ran.
 	Graph GraphFunc
 }
 

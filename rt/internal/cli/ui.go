@@ -16,9 +16,9 @@ type uiCmd struct {
 	Token  string `env:"FLOWC_UI_TOKEN" placeholder:"TOKEN" help:"Token every request must carry (default: none on loopback, a random one elsewhere)."`
 }
 
-// Run serves the run browser over the datastore, with this binary's graph
-// for its own flow's runs (runs of other flows are drawn from the steps
-// they ran). It stops on Ctrl-C or SIGTERM.
+// Run serves the run browser over the datastore. Runs are drawn with the
+// graph stored with them; this binary's graph stands in for its own flow's
+// runs from before runs stored it. It stops on Ctrl-C or SIGTERM.
 func (c *uiCmd) Run(e *Env) error {
 	cl, err := e.clientIn(e.namespace())
 	if err != nil {
