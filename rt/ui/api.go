@@ -302,7 +302,7 @@ func (s *Server) apiTask(w http.ResponseWriter, r *http.Request) {
 		"artifacts": []artifactJSON{},
 	}
 	if f := t.Failure(); f != nil {
-		out["failure"] = f
+		out["failure"] = map[string]string{"type": f.Type, "message": f.Message, "stack": f.Stack}
 	}
 	if t.Finished() {
 		arts, err := t.ArtifactInfos(ctx)

@@ -107,6 +107,14 @@ func TestRunPageStatuses(t *testing.T) {
 			break
 		}
 	}
+	var task struct {
+		Status  string            `json:"status"`
+		Failure map[string]string `json:"failure"`
+	}
+	get(t, h, "/api/runs/F/"+id+"/Body/3", &task)
+	if task.Status != "failed" || task.Failure["message"] != "boom" {
+		t.Errorf("failed task = %+v, want failed with message boom", task)
+	}
 	if w := do(t, h, "GET", "/api/runs/F/99", ""); w.Code != http.StatusNotFound {
 		t.Errorf("unknown run: %d, want 404", w.Code)
 	}

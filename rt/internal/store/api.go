@@ -52,6 +52,9 @@ type Store struct {
 	// verified holds "flow/hash" of the blobs this process read whole with
 	// a good hash or wrote itself, which writers need not check again.
 	verified sync.Map
+	// segments caches the run index's bucket versions this process read
+	// (runindex.go): "flow/bucket" -> *cachedSeg.
+	segments sync.Map
 }
 
 // Artifact is one entry of a data.json.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -183,14 +184,21 @@ func (s *Store) indexRun(r *Run) {
 // order), from the run index where it can: without Params, which only a
 // run's own record (GetRun) has. Runs the index lacks, and runs it says are
 // running, are read from their records. A flow without runs is ErrNotFound;
-// a record that cannot be read is skipped, as a run being deleted is.
+// a record that cannot be read is skipped, as a run being deleted is. The
+// records may be shared with later calls: callers must not modify them.
 //
-// Cost: ListRuns, one listing and one read per bucket (256 runs), and one
-// record read per running or unindexed run.
+// Cost: one listing of the flow's directory (no stat per run: the index
+// entry of a run is written after its record), one of the index, one read
+// per bucket (256 runs) this Store has not read already (a version of a
+// bucket never changes once written, so this process keeps what it read),
+// and one record read per running or unindexed run.
 func (s *Store) IndexedRuns(flow string) ([]*Run, error) {
-	ids, err := s.ListRuns(flow)
-	if err != nil {
+	if err := ValidID("flow", flow); err != nil {
 		return nil, err
+	}
+	es, err := s.b.list(flow)
+	if err != nil {
+		return nil, fmt.Errorf("listing runs of flow %q: %w", flow, err)
 	}
 	known := map[string]*Run{}
 	for range 3 { // a bucket's version may be removed between list and read
@@ -200,7 +208,7 @@ func (s *Store) IndexedRuns(flow string) ([]*Run, error) {
 		}
 		gone := false
 		for b, bvs := range vs {
-			seg, err := s.readSegment(flow, b, latest(bvs))
+			seg, err := s.cachedSegment(flow, b, latest(bvs))
 			if errors.Is(err, fs.ErrNotExist) {
 				gone = true
 				continue
@@ -218,18 +226,77 @@ func (s *Store) IndexedRuns(flow string) ([]*Run, error) {
 			break
 		}
 	}
-	out := make([]*Run, 0, len(ids))
-	for _, id := range ids {
+	out := make([]*Run, 0, len(es))
+	for _, e := range es {
+		id := e.name
+		if !e.dir || id == blobDir || id == indexDir || IsScratch(id) || ValidID("run id", id) != nil {
+			continue
+		}
 		r := known[id]
 		if r == nil || r.Status == "running" {
 			rec, err := s.GetRun(flow, id)
 			if err != nil {
-				continue
+				continue // not a run (yet), or being deleted
 			}
 			rec.Params = nil
 			r = rec
 		}
 		out = append(out, r)
 	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("flow %q %w in %q", flow, ErrNotFound, s.root)
+	}
+	sortNewestFirst(out)
 	return out, nil
+}
+
+// sortNewestFirst orders runs as ListRuns orders ids: integer ids by value,
+// descending, then the others (minted by schedulers) by name, descending.
+func sortNewestFirst(runs []*Run) {
+	type key struct {
+		n   uint64
+		int bool
+		r   *Run
+	}
+	keys := make([]key, len(runs))
+	for i, r := range runs {
+		n, ok := intID(r.ID)
+		keys[i] = key{n, ok, r}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		switch {
+		case a.int && b.int:
+			return cmp.Compare(b.n, a.n)
+		case a.int != b.int:
+			if a.int {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(b.r.ID, a.r.ID)
+	})
+	for i, k := range keys {
+		runs[i] = k.r
+	}
+}
+
+// cachedSegment is readSegment, remembered: an index version is created
+// once and never rewritten, so a long-lived reader (the run browser) reads
+// each one once. Older versions of the bucket are dropped from the cache.
+func (s *Store) cachedSegment(flow, bucket string, v int) (*indexSegment, error) {
+	key := flow + "/" + bucket
+	if c, ok := s.segments.Load(key); ok && c.(*cachedSeg).v == v {
+		return c.(*cachedSeg).seg, nil
+	}
+	seg, err := s.readSegment(flow, bucket, v)
+	if err != nil {
+		return nil, err
+	}
+	s.segments.Store(key, &cachedSeg{v: v, seg: seg})
+	return seg, nil
+}
+
+type cachedSeg struct {
+	v   int
+	seg *indexSegment
 }
