@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/runstate"
 	"github.com/flowc-dev/flowc/rt/internal/store"
@@ -40,11 +41,12 @@ type RunInfo struct {
 }
 
 // ListRuns returns the runs in the current namespace that match q, newest
-// first (by start time across flows), and how many matched in all. It
-// reads the run index, never every run record (see store.IndexedRuns), so
-// a page of a datastore with thousands of runs costs a few file reads.
+// first (by start time across flows), and how many matched in all. With
+// the local metadata it reads the run index, never every run record (see
+// store.IndexedRuns), so a page of a datastore with thousands of runs
+// costs a few file reads; with the metadata service, the service's list.
 func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, total int, err error) {
-	if c.st == nil {
+	if c.md == nil {
 		return nil, 0, nil
 	}
 	var flows []string
@@ -53,7 +55,7 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 			return nil, 0, err
 		}
 		flows = []string{q.Flow}
-	} else if flows, err = c.st.ListFlows(); err != nil {
+	} else if flows, err = c.md.Flows(ctx); err != nil {
 		return nil, 0, err
 	}
 	current := c.CurrentNamespace()
@@ -62,7 +64,7 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		recs, err := c.st.IndexedRuns(f)
+		recs, err := c.runsOf(ctx, f, current)
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
@@ -100,6 +102,24 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 		hi = min(lo+q.Limit, total)
 	}
 	return all[lo:hi], total, nil
+}
+
+// runsOf lists flow's run records: from the run index the local metadata
+// keeps, or from the metadata service, which lists and filters itself.
+func (c *Client) runsOf(ctx context.Context, flow, namespace string) ([]*store.Run, error) {
+	if _, local := c.md.(*metadata.Local); local && c.st != nil {
+		return c.st.IndexedRuns(flow)
+	}
+	var out []*store.Run
+	for r, err := range c.md.Runs(ctx, metadata.Query{Flow: flow, Namespace: namespace}) {
+		if errors.Is(err, metadata.ErrListing) {
+			return nil, err
+		}
+		if err == nil && r != nil {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 func hasAll(rec *store.Run, tags []string) bool {
