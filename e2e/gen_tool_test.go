@@ -87,7 +87,11 @@ func TestGenNewModuleAsREADME(t *testing.T) {
 	run("after go get -tool")
 
 	// go mod tidy with the generated file, then without it: the
-	// generator and what its output imports stay required.
+	// generator and what its output imports stay required. tidy walks the
+	// whole module graph, tests of dependencies included, so it needs go.mod
+	// files no build downloads: it may reach the module proxy, as it would
+	// for any user; flowc's own (unpublished) paths fall through to off.
+	env = proxiedEnv(env)
 	gocmd("mod", "tidy")
 	run("after go mod tidy")
 	if err := os.Remove(filepath.Join(dir, "hello_flow.flowc.go")); err != nil {
@@ -150,4 +154,20 @@ func TestGenMissingGoSum(t *testing.T) {
 	if got := generated(t, dir); len(got) != 0 {
 		t.Errorf("flowc wrote %v on error", got)
 	}
+}
+
+// proxiedEnv is env with GOPROXY the environment's proxy, falling back to
+// off on any error (the proxy answers 403 for flowc's unpublished paths).
+func proxiedEnv(env []string) []string {
+	proxy := "https://proxy.golang.org"
+	if p := os.Getenv("GOPROXY"); p != "" && p != "off" {
+		proxy = p
+	}
+	out := make([]string, 0, len(env)+1)
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, "GOPROXY=") {
+			out = append(out, kv)
+		}
+	}
+	return append(out, "GOPROXY="+proxy+"|off")
 }
