@@ -237,6 +237,9 @@ type flowBin struct {
 	path string
 	dir  string
 	env  []string // extra environment
+	// onRun, when set, is called after every successful runFlow (the S3
+	// pass compares the run with a local one, s3_run_test.go).
+	onRun func(b *flowBin, id string, args []string)
 }
 
 func (b *flowBin) run(args ...string) result {
@@ -261,6 +264,9 @@ func (b *flowBin) runFlow(args ...string) string {
 	id, r := b.tryRun(args...)
 	if r.code != 0 {
 		b.t.Fatalf("run %s:\n%s", strings.Join(args, " "), r)
+	}
+	if b.onRun != nil {
+		b.onRun(b, id, args)
 	}
 	return id
 }

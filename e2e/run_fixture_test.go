@@ -26,11 +26,17 @@ var runFlows = &testModule{name: "runflows"}
 // fresh dir of the test with its own datastore.
 func (m *testModule) bin(t *testing.T, flow string) *flowBin {
 	t.Helper()
+	return binIn(t, m.exe(t, flow))
+}
+
+// exe builds the module once and returns the path of its flow <flow>.
+func (m *testModule) exe(tb testing.TB, flow string) string {
+	tb.Helper()
 	m.once.Do(m.build)
 	if m.err != nil {
-		t.Fatal(m.err)
+		tb.Fatal(m.err)
 	}
-	return binIn(t, filepath.Join(m.dir, "bin", flow))
+	return filepath.Join(m.dir, "bin", flow)
 }
 
 func (m *testModule) build() {
@@ -71,5 +77,9 @@ func runFlowBin(t *testing.T, name string) *flowBin {
 // there too (a .flowc in a parent of the temp dir must not be used).
 func binIn(t *testing.T, exe string) *flowBin {
 	dir := t.TempDir()
-	return &flowBin{t: t, path: exe, dir: dir, env: []string{"FLOWC_DATASTORE_ROOT=" + filepath.Join(dir, ".flowc")}}
+	b := &flowBin{t: t, path: exe, dir: dir, env: []string{"FLOWC_DATASTORE_ROOT=" + filepath.Join(dir, ".flowc")}}
+	if s3Pass != nil {
+		s3Pass.use(b) // TestS3RunSuite: the same test against S3
+	}
+	return b
 }

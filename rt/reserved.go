@@ -30,7 +30,7 @@ type Reserved struct {
 // the runtime's tests check that every option is listed here.
 var ReservedNames = []Reserved{
 	// global options
-	{"datastore", "--datastore"}, {"datastore-root", "--datastore-root"},
+	{"datastore", "--datastore"}, {"datastore-root", "--datastore-root"}, {"datastore-path-style", "--datastore-path-style"},
 	{"metadata", "--metadata"}, {"namespace", "--namespace"},
 	{"branch", "--branch"}, {"production", "--production"},
 	{"quiet", "--quiet"}, {"help", "--help"}, {"version", "--version"},

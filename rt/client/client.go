@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"sync"
 
 	"github.com/flowc-dev/flowc/rt/internal/metadata"
@@ -35,6 +36,8 @@ type Client struct {
 
 type config struct {
 	root      string
+	kind      string // "local" or "s3"; "" follows root
+	pathStyle bool
 	metadata  string // "" or "local", or "service@URL"
 	namespace *string
 	user      string
@@ -44,9 +47,10 @@ type config struct {
 type Option func(*config) error
 
 // FromEnv reads the configuration the flow binary reads:
-// FLOWC_DATASTORE_ROOT, FLOWC_METADATA (and the service's token,
-// FLOWC_METADATA_TOKEN), FLOWC_NAMESPACE (set but empty means global) and
-// FLOWC_USER.
+// FLOWC_DATASTORE, FLOWC_DATASTORE_ROOT, FLOWC_DATASTORE_PATH_STYLE,
+// FLOWC_METADATA (and the service's token, FLOWC_METADATA_TOKEN),
+// FLOWC_NAMESPACE (set but empty means global) and FLOWC_USER. AWS access
+// uses the standard AWS configuration, as the binary does.
 func FromEnv() Option {
 	return func(c *config) error {
 		if v := os.Getenv("FLOWC_METADATA"); v != "" {
@@ -54,8 +58,21 @@ func FromEnv() Option {
 				return fmt.Errorf("FLOWC_METADATA: %w", err)
 			}
 		}
+		if v := os.Getenv("FLOWC_DATASTORE"); v != "" {
+			if v != "local" && v != "s3" {
+				return fmt.Errorf("FLOWC_DATASTORE %q is not a datastore; use local or s3", v)
+			}
+			c.kind = v
+		}
 		if v := os.Getenv("FLOWC_DATASTORE_ROOT"); v != "" {
 			c.root = v
+		}
+		if v := os.Getenv("FLOWC_DATASTORE_PATH_STYLE"); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("FLOWC_DATASTORE_PATH_STYLE %q is not a boolean; use true or false", v)
+			}
+			c.pathStyle = b
 		}
 		if v := os.Getenv("FLOWC_USER"); v != "" {
 			c.user = v
@@ -67,13 +84,24 @@ func FromEnv() Option {
 	}
 }
 
-// WithRoot reads the datastore at dir instead of the default.
+// WithRoot reads the datastore at dir instead of the default: a directory,
+// or s3://bucket/prefix for an S3 datastore.
 func WithRoot(dir string) Option {
 	return func(c *config) error {
 		if dir == "" {
 			return errors.New("client.WithRoot: empty directory; pass the datastore root, e.g. \".flowc\"")
 		}
 		c.root = dir
+		c.kind = ""
+		return nil
+	}
+}
+
+// WithS3PathStyle addresses an S3 bucket in the URL path, as most
+// S3-compatible servers need (FLOWC_DATASTORE_PATH_STYLE).
+func WithS3PathStyle(on bool) Option {
+	return func(c *config) error {
+		c.pathStyle = on
 		return nil
 	}
 }
@@ -128,9 +156,19 @@ func New(opts ...Option) (*Client, error) {
 	} else {
 		c.namespace = ns.DefaultNamespace(cfg.user)
 	}
-	// Reading must not create a datastore as a side effect, so a missing
-	// root is opened only when it exists; lookups then report "no runs".
-	if fi, err := os.Stat(cfg.root); err == nil {
+	if cfg.kind == "s3" || store.IsS3(cfg.root) {
+		if cfg.kind == "local" {
+			return nil, fmt.Errorf("datastore root %q is an S3 URL but FLOWC_DATASTORE is local; set FLOWC_DATASTORE=s3", cfg.root)
+		}
+		st, err := store.OpenConfig(store.Config{Kind: "s3", Root: cfg.root, PathStyle: cfg.pathStyle}, store.ReadOnly)
+		if err != nil {
+			return nil, err
+		}
+		c.st, c.root = st, st.Root()
+	} else if fi, err := os.Stat(cfg.root); err == nil {
+		// Reading must not create a datastore as a side effect, so a
+		// missing local root is opened only when it exists; lookups then
+		// report "no runs".
 		if !fi.IsDir() {
 			return nil, fmt.Errorf("datastore root %q is not a directory; point FLOWC_DATASTORE_ROOT at a .flowc directory", cfg.root)
 		}

@@ -22,13 +22,14 @@ import (
 
 // Globals are the options every command takes.
 type Globals struct {
-	Datastore     string  `default:"local" placeholder:"local|s3" help:"Where artifacts are stored: local (s3 is not available yet)."`
-	DatastoreRoot string  `placeholder:"DIR" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one)."`
-	Metadata      string  `default:"local" placeholder:"local|service@URL" help:"Where run metadata is kept: local (in the datastore), or service@http://HOST:PORT (flowc metadata-service; its token in FLOWC_METADATA_TOKEN)."`
-	Namespace     *string `placeholder:"NS" help:"Namespace new runs land in and runs are read from (default user:<name>; \"\" reads all namespaces)."`
-	Branch        string  `help:"Project branch (//flow:project)."`
-	Production    bool    `help:"Use the production branch of the project (//flow:project)."`
-	Quiet         bool    `help:"Do not echo task output or progress to the console (the final status line still prints)."`
+	Datastore          string  `default:"local" placeholder:"local|s3" help:"Where artifacts are stored: local, or s3 (with --datastore-root s3://bucket/prefix; AWS access through the standard AWS configuration, AWS_ENDPOINT_URL_S3 for an S3-compatible server)."`
+	DatastoreRoot      string  `placeholder:"DIR|s3://BUCKET/PREFIX" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one)."`
+	DatastorePathStyle bool    `help:"S3: address the bucket in the URL path (http://host/bucket/key), as most S3-compatible servers need."`
+	Metadata           string  `default:"local" placeholder:"local|service@URL" help:"Where run metadata is kept: local (in the datastore), or service@http://HOST:PORT (flowc metadata-service; its token in FLOWC_METADATA_TOKEN)."`
+	Namespace          *string `placeholder:"NS" help:"Namespace new runs land in and runs are read from (default user:<name>; \"\" reads all namespaces)."`
+	Branch             string  `help:"Project branch (//flow:project)."`
+	Production         bool    `help:"Use the production branch of the project (//flow:project)."`
+	Quiet              bool    `help:"Do not echo task output or progress to the console (the final status line still prints)."`
 }
 
 // cli is the command tree.
@@ -145,10 +146,15 @@ func failed(name string, stderr io.Writer, err error) int {
 func (g *Globals) validate() error {
 	switch g.Datastore {
 	case "local":
+		if store.IsS3(g.DatastoreRoot) {
+			return fmt.Errorf("--datastore-root %q is an S3 URL but --datastore is local; pass --datastore s3", g.DatastoreRoot)
+		}
 	case "s3":
-		return errors.New("--datastore s3 is not available yet; use --datastore local")
+		if !store.IsS3(g.DatastoreRoot) {
+			return fmt.Errorf("--datastore s3 needs --datastore-root s3://bucket/prefix, got %q; pass the bucket and prefix", g.DatastoreRoot)
+		}
 	default:
-		return fmt.Errorf("--datastore %q is not a datastore; use local", g.Datastore)
+		return fmt.Errorf("--datastore %q is not a datastore; use local or s3", g.Datastore)
 	}
 	if g.Metadata != "local" {
 		if _, err := metadata.ParseService(g.Metadata); err != nil {
@@ -158,17 +164,32 @@ func (g *Globals) validate() error {
 	return nil
 }
 
-// OpenStore opens the datastore the globals name.
-func (e *Env) OpenStore() (*store.Store, error) {
-	root := e.G.DatastoreRoot
-	if root == "" {
+// StoreConfig is the datastore the globals name, the default local root
+// filled in.
+func (g *Globals) StoreConfig() (store.Config, error) {
+	c := store.Config{Kind: g.Datastore, Root: g.DatastoreRoot, PathStyle: g.DatastorePathStyle, Metadata: g.Metadata}
+	if c.Root == "" && c.Kind == "local" {
 		wd, err := os.Getwd()
 		if err != nil {
-			return nil, err
+			return c, err
 		}
-		root = store.DefaultRoot(wd)
+		c.Root = store.DefaultRoot(wd)
 	}
-	return store.Open(root)
+	return c, nil
+}
+
+// OpenStore opens the datastore the globals name, for a task or a command
+// that writes.
+func (e *Env) OpenStore() (*store.Store, error) { return e.OpenStoreFor(store.ReadWrite) }
+
+// OpenStoreFor opens the datastore the globals name: run and resume open it
+// with store.Bind, readers with store.ReadOnly.
+func (e *Env) OpenStoreFor(mode store.Mode) (*store.Store, error) {
+	c, err := e.G.StoreConfig()
+	if err != nil {
+		return nil, err
+	}
+	return store.OpenConfig(c, mode)
 }
 
 // Metadata is the metadata provider the globals name: the local one over

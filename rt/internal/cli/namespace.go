@@ -36,6 +36,9 @@ func (e *Env) clientIn(namespace string) (*client.Client, error) {
 	if e.G.DatastoreRoot != "" {
 		opts = append(opts, client.WithRoot(e.G.DatastoreRoot))
 	}
+	if e.G.DatastorePathStyle {
+		opts = append(opts, client.WithS3PathStyle(true))
+	}
 	return client.New(opts...)
 }
 

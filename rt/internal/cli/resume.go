@@ -34,7 +34,7 @@ func (c *resumeCmd) Run(e *Env) error {
 			return e.unknownStep(c.Step)
 		}
 	}
-	st, err := e.OpenStore()
+	st, err := e.OpenStoreFor(store.Bind)
 	if err != nil {
 		return err
 	}

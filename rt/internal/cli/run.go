@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -65,7 +64,7 @@ func (c *runCmd) Run(e *Env) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
-	st, err := e.OpenStore()
+	st, err := e.OpenStoreFor(store.Bind)
 	if err != nil {
 		return err
 	}
@@ -268,8 +267,8 @@ func finish(ctx context.Context, md metadata.Provider, flow, id string, runErr e
 // as the default one of a client inside a step (DESIGN §7).
 func childEnv(st *store.Store, g *Globals, namespace string) []string {
 	env := os.Environ()
-	env = append(env, "FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT="+filepath.Clean(st.Root()),
-		"FLOWC_NAMESPACE="+namespace, "FLOWC_METADATA="+g.Metadata)
+	env = append(env, st.Env()...)
+	env = append(env, "FLOWC_NAMESPACE="+namespace, "FLOWC_METADATA="+g.Metadata)
 	if g.Quiet {
 		env = append(env, "FLOWC_QUIET=true")
 	}

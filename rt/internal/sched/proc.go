@@ -65,8 +65,8 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 	werr := cmd.Wait()
 	close(exited)
 	path := store.TaskPath{Flow: p.Flow, Run: p.RunID, Step: spec.Step, Task: spec.TaskID}
-	d, err := p.Store.LatestDone(path)
-	if err == nil && d.Attempt == spec.Attempt {
+	d, err := p.Store.ReadDone(path, spec.Attempt) // one read: the attempt is known
+	if err == nil {
 		return d, nil
 	}
 	if err != nil && !errors.Is(err, store.ErrNotFound) {

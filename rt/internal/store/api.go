@@ -4,18 +4,18 @@
 // Layout under the root (".flowc/" locally; the same keys under s3://b/p later):
 //
 //	<Flow>/data/<hash[:2]>/<hash>                  blob: zstd of the serialized bytes; hash = sha256 hex of the serialized bytes
-//	<Flow>/<run>/_run.json                         run record (Run), rewritten atomically
+//	<Flow>/<run>/_run.json                         run record (Run), created with the run; changes add _run.<n>.json
 //	<Flow>/<run>/_graph.json                       the flow's graph (rt.Graph's JSON) when the run started (graph.go)
 //	<Flow>/<run>/<step>/<task>/<a>.attempt.json    attempt start (pid, time, input paths)
 //	<Flow>/<run>/<step>/<task>/<a>.data.json       TaskData: artifact name -> hash, type, size, encoding
-//	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs
+//	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs, in parts (.1, .2...; log.go)
 //	<Flow>/<run>/<step>/<task>/<a>.done            Done: the commit marker, written last
 //
 // Files of this package: store.go (Open, DefaultRoot), ids.go (ValidID and
 // keys), blob.go + zstd.go (content-addressed blobs), rundb.go (run records,
 // listings), scratch.go (spin's scratch runs), task.go and attempts.go
 // (attempt files, commit markers, clones), log.go, and
-// backend*.go (the file layer a future S3 datastore will replace).
+// backend*.go (the object layer: a local directory or an S3 prefix).
 //
 // Durability: every file becomes visible atomically (temp file + rename, or
 // link for exclusive creates), so a killed process (kill -9, OOM, timeout)
@@ -49,6 +49,7 @@ var ErrCorrupt = errors.New("corrupt blob")
 type Store struct {
 	root string
 	b    backend
+	cfg  Config
 	// verified holds "flow/hash" of the blobs this process read whole with
 	// a good hash or wrote itself, which writers need not check again.
 	verified sync.Map
@@ -133,6 +134,7 @@ type Done struct {
 
 // Run is <Flow>/<run>/_run.json.
 type Run struct {
+	Version   string            `json:"version,omitempty"` // FormatVersion of the writer (store.go)
 	Flow      string            `json:"flow"`
 	ID        string            `json:"id"`
 	User      string            `json:"user"`

@@ -120,7 +120,7 @@ func (l localFS) overwrite(key string, data []byte) error {
 	return err
 }
 
-func (l localFS) putExclusive(key string, data []byte) error {
+func (l localFS) create(key string, data []byte) error {
 	p := l.path(key)
 	if err := os.MkdirAll(filepath.Dir(p), dirMode); err != nil {
 		return err
@@ -142,7 +142,9 @@ func (l localFS) putExclusive(key string, data []byte) error {
 	return os.Link(f.Name(), p)
 }
 
-func (l localFS) create(dir string) (pending, error) {
+// upload ignores dir and a known key: a local temp file (in tempDir) is
+// renamed at commit either way.
+func (l localFS) upload(_, _ string) (pending, error) {
 	f, err := l.tempFile()
 	if err != nil {
 		return nil, err
@@ -278,18 +280,4 @@ func (l localFS) remove(key string) error {
 		return nil
 	}
 	return err
-}
-
-func (l localFS) appendTo(key string) (io.WriteCloser, error) {
-	p := l.path(key)
-	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, fileMode)
-	if errors.Is(err, fs.ErrNotExist) {
-		if err = os.MkdirAll(filepath.Dir(p), dirMode); err == nil {
-			f, err = os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_APPEND, fileMode)
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
 }

@@ -100,7 +100,7 @@ func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, er
 	if s.keepExisting(flow, hash, int64(len(p))) {
 		return hash, int64(len(p)), nil
 	}
-	pw, err := s.b.create(flow + "/data")
+	pw, err := s.b.upload(flow+"/data", key)
 	if err != nil {
 		return "", 0, fmt.Errorf("storing blob %q: %w", s.b.where(key), err)
 	}
@@ -126,15 +126,26 @@ func (s *Store) PutBlobBytes(flow string, p []byte) (hash string, size int64, er
 
 // putSmall stores a value of at most smallBlob bytes unless its good blob
 // exists. p is only read.
+//
+// Locally a check skips the compression of a good duplicate. On S3 a HEAD
+// is a request like the PUT it would save, so the PUT goes out directly,
+// with If-None-Match: the server's 412 says the blob exists (and the
+// server checked its ChecksumSHA256 when it was written).
 func (s *Store) putSmall(flow, hash string, p []byte) error {
 	key := blobKey(flow, hash)
-	if s.keepExisting(flow, hash, int64(len(p))) {
+	_, local := s.b.(localFS)
+	if local && s.keepExisting(flow, hash, int64(len(p))) {
 		return nil
 	}
 	zEnc, _ := shared()
 	bp := bufPool.Get().(*[]byte)
 	z := zEnc.EncodeAll(p, (*bp)[:0])
-	err := s.b.put(key, z) // put does not keep z, which goes back to the pool
+	var err error
+	if local {
+		err = s.b.put(key, z) // put does not keep z, which goes back to the pool
+	} else if err = s.b.create(key, z); errors.Is(err, fs.ErrExist) {
+		err = nil // written once; the same content is there
+	}
 	if cap(z) <= 2*smallBlob {
 		*bp = z[:0]
 		bufPool.Put(bp)
@@ -155,7 +166,11 @@ func (s *Store) keepExisting(flow, hash string, size int64) bool {
 	if _, err := s.b.stat(key); err != nil {
 		return false
 	}
-	if s.isVerified(flow, hash) {
+	if _, local := s.b.(localFS); !local || s.isVerified(flow, hash) {
+		// An S3 object is whole or absent and its ChecksumSHA256 was
+		// checked by the server when it was written; checking it again
+		// would GET all of it. (A reader that finds one damaged anyway,
+		// edited in place, removes it.)
 		return true
 	}
 	r, err := s.openBlob(flow, hash, size, false)
@@ -218,7 +233,7 @@ func (w *blobWriter) Write(b []byte) (int, error) {
 // spill moves to the streaming path; next is the write that overflowed the
 // buffer, sampled instead of the buffer when that holds too little to judge.
 func (w *blobWriter) spill(next []byte) error {
-	p, err := w.s.b.create(w.flow + "/data")
+	p, err := w.s.b.upload(w.flow+"/data", "")
 	if err != nil {
 		return fmt.Errorf("storing a blob of flow %q: %w", w.flow, err)
 	}
@@ -338,7 +353,8 @@ func (s *Store) openBlob(flow, hash string, size int64, drop bool) (io.ReadClose
 		return nil, err
 	}
 	key := blobKey(flow, hash)
-	zsize, err := s.b.stat(key)
+	// One open, which also gives the size (one GET on S3).
+	src, zsize, err := openSized(s.b, key)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("blob %q of flow %q %w", hash, flow, ErrNotFound)
 	}
@@ -346,9 +362,9 @@ func (s *Store) openBlob(flow, hash string, size int64, drop bool) (io.ReadClose
 		return nil, err
 	}
 	damaged := func(why string) error { return s.damaged(key, drop, why) }
-	var src io.ReadCloser
 	if zsize <= smallBlob {
-		z, err := s.b.readFile(key)
+		z, err := io.ReadAll(src)
+		src.Close()
 		if err != nil {
 			return nil, err
 		}
@@ -371,8 +387,6 @@ func (s *Store) openBlob(flow, hash string, size int64, drop bool) (io.ReadClose
 			return nil, damaged(err.Error())
 		}
 		src = io.NopCloser(bytes.NewReader(z)) // a big value that compressed well
-	} else if src, err = s.b.open(key); err != nil {
-		return nil, err
 	}
 	r := &blobReader{s: s, flow: flow, key: key, drop: drop, src: &trackReader{r: src}, c: src,
 		h: sha256.New(), want: hash, where: s.b.where(key), size: size}

@@ -28,7 +28,7 @@ func TestCleanStale(t *testing.T) {
 	tmp := filepath.Join(s.Root(), tempDir)
 
 	// A live writer: this process, with a large blob pending.
-	w, err := s.b.create("F/data")
+	w, err := s.b.upload("F/data", "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +92,10 @@ func TestFileModes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	lw.Close()
+	lw.Write([]byte("hello\n")) // an empty stream writes no part
+	if err := lw.Close(); err != nil {
+		t.Fatal(err)
+	}
 	for _, f := range []string{blobPath(s, h), blobPath(s, big), filepath.Join(s.Root(), "F", "1", "Start", "1", "0.attempt.json"), filepath.Join(s.Root(), "F", "1", "Start", "1", "0.stdout")} {
 		fi, err := os.Stat(f)
 		if err != nil {

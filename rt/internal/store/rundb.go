@@ -12,19 +12,65 @@ import (
 	"syscall"
 )
 
-// Run records. A run directory becomes visible with its record already in
-// it: NewRun creates _run.json exclusively (backend.putExclusive), which is
-// also how two processes starting runs of one flow at once get distinct
-// ids. Later rewrites (PutRun, UpdateRun) replace it atomically under an
-// flock on _run.lock, so concurrent updates (a status change from the
-// scheduler, a tag added from the CLI) do not lose each other.
+// Run records, without locks (S3 has none). A run directory becomes
+// visible with its record already in it: NewRun creates _run.json
+// exclusively (backend.create), which is also how two processes starting
+// runs of one flow at once get distinct ids. A record is never rewritten in
+// place: a change (a status from the scheduler, a tag added from the CLI)
+// creates the next version, _run.1.json, _run.2.json..., exclusively, from
+// the latest one it read; the loser of a race reads again and reapplies its
+// change, so concurrent updates never lose each other. The current record
+// is the highest version: one listing of the run directory and one read.
 
 const (
-	runFile     = "_run.json"
-	runLockFile = "_run.lock"
+	runFile = "_run.json"
 	// blobDir is <Flow>/data; never a run.
 	blobDir = "data"
 )
+
+// runVersionKey names version v of a run record (0 is _run.json).
+func runVersionKey(flow, id string, v int) string {
+	if v == 0 {
+		return runKey(flow, id) + "/" + runFile
+	}
+	return runKey(flow, id) + "/_run." + strconv.Itoa(v) + ".json"
+}
+
+// runVersion parses a run record's name; ok is false for other names.
+func runVersion(name string) (int, bool) {
+	if name == runFile {
+		return 0, true
+	}
+	num, ok := strings.CutPrefix(name, "_run.")
+	if !ok {
+		return 0, false
+	}
+	num, ok = strings.CutSuffix(num, ".json")
+	if !ok {
+		return 0, false
+	}
+	v, err := strconv.Atoi(num)
+	if err != nil || v < 1 || strconv.Itoa(v) != num {
+		return 0, false
+	}
+	return v, true
+}
+
+// latestRunVersion returns the highest record version of a run, -1 if it
+// has none.
+func (s *Store) latestRunVersion(flow, id string) (int, error) {
+	es, err := s.b.list(runKey(flow, id))
+	if err != nil {
+		return 0, err
+	}
+	latest := -1
+	for _, e := range es {
+		if v, ok := runVersion(e.name); ok && !e.dir && v > latest {
+			latest = v
+		}
+	}
+	return latest, nil
+}
 
 // NewRun allocates the next integer run id for flow (safe across
 // processes), sets r.ID and writes r with it.
@@ -47,14 +93,14 @@ func (s *Store) NewRun(r *Run) (string, error) {
 	}
 	// Another process may claim the same id between our listing and our
 	// create; the loser moves on to the next id. The bound only guards
-	// against a file system that reports every name as taken.
+	// against a store that reports every name as taken.
 	for range 10000 {
-		r.ID = strconv.FormatUint(next, 10)
+		r.ID, r.Version = strconv.FormatUint(next, 10), FormatVersion
 		data, err := json.MarshalIndent(r, "", "  ")
 		if err != nil {
 			return "", err
 		}
-		err = s.b.putExclusive(runKey(r.Flow, r.ID)+"/"+runFile, append(data, '\n'))
+		err = s.b.create(runVersionKey(r.Flow, r.ID, 0), append(data, '\n'))
 		if err == nil {
 			s.indexRun(r)
 			return r.ID, nil
@@ -78,45 +124,17 @@ func intID(s string) (uint64, bool) {
 	return n, err == nil
 }
 
-// PutRun rewrites the run record atomically; it creates the run if it is
-// missing (ids minted by a scheduler, like "sfn-...", never go through
-// NewRun).
+// PutRun replaces the run record with r (as a new version); it creates the
+// run if it is missing (ids minted by a scheduler, like "sfn-...", never go
+// through NewRun).
 func (s *Store) PutRun(r *Run) error {
 	if err := validRun(r.Flow, r.ID); err != nil {
 		return err
 	}
-	unlock, err := s.b.lock(runKey(r.Flow, r.ID) + "/" + runLockFile)
-	if err != nil {
-		return fmt.Errorf("writing run %q: %w", r.Flow+"/"+r.ID, err)
-	}
-	defer unlock()
-	return s.writeRun(r)
-}
-
-func (s *Store) writeRun(r *Run) error {
-	data, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return err
-	}
-	key := runKey(r.Flow, r.ID) + "/" + runFile
-	err = s.b.put(key, append(data, '\n'))
-	if err != nil && noSpace(err) {
-		// A full disk would leave the record saying "running", which
-		// reads as killed once the scheduler is gone: the final status
-		// (failed, often because of that very disk) would be lost. The
-		// old record's own space still holds the new one, compacted.
-		if o, ok := s.b.(inPlace); ok {
-			if compact, jerr := json.Marshal(r); jerr == nil && o.overwrite(key, append(compact, '\n')) == nil {
-				s.indexRun(r)
-				return nil
-			}
-		}
-	}
-	if err != nil {
-		return fmt.Errorf("writing run %q: %w", r.Flow+"/"+r.ID, err)
-	}
-	s.indexRun(r)
-	return nil
+	return s.updateRun(r.Flow, r.ID, true, func(old *Run) error {
+		*old = *r
+		return nil
+	})
 }
 
 // inPlace is a backend that can rewrite an existing small file within the
@@ -130,48 +148,110 @@ func noSpace(err error) bool {
 	return errors.Is(err, syscall.ENOSPC) || errors.Is(err, syscall.EDQUOT)
 }
 
-// UpdateRun read-modify-writes the run record under a lock. If fn returns
-// an error nothing is written and UpdateRun returns it.
+// UpdateRun read-modify-writes the run record. If fn returns an error
+// nothing is written and UpdateRun returns it. fn may be called more than
+// once, each time on the latest record, when another process updates the
+// run at the same moment.
 func (s *Store) UpdateRun(flow, id string, fn func(*Run) error) error {
 	if err := validRun(flow, id); err != nil {
 		return err
 	}
-	// Check first: taking the lock would create the run's directory.
-	if _, err := s.b.stat(runKey(flow, id) + "/" + runFile); errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("run %q %w", flow+"/"+id, ErrNotFound)
-	}
-	unlock, err := s.b.lock(runKey(flow, id) + "/" + runLockFile)
-	if err != nil {
-		return fmt.Errorf("updating run %q: %w", flow+"/"+id, err)
-	}
-	defer unlock()
-	r, err := s.GetRun(flow, id)
-	if err != nil {
-		return err
-	}
-	if err := fn(r); err != nil {
-		return err
-	}
-	r.Flow, r.ID = flow, id // the record stays where it is
-	return s.writeRun(r)
+	return s.updateRun(flow, id, false, fn)
 }
 
-// GetRun reads a run record.
+func (s *Store) updateRun(flow, id string, create bool, fn func(*Run) error) error {
+	// Each round loses only to a writer that created a newer version; the
+	// bound guards against a store that reports every name as taken.
+	for range 1000 {
+		v, err := s.latestRunVersion(flow, id)
+		if err != nil {
+			return fmt.Errorf("updating run %q: %w", flow+"/"+id, err)
+		}
+		r := new(Run)
+		if v < 0 && !create {
+			return fmt.Errorf("run %q %w", flow+"/"+id, ErrNotFound)
+		}
+		if v >= 0 {
+			if r, err = s.readRun(flow, id, v); err != nil {
+				return err
+			}
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+		r.Flow, r.ID, r.Version = flow, id, FormatVersion // the record stays where it is
+		data, err := json.MarshalIndent(r, "", "  ")
+		if err != nil {
+			return err
+		}
+		err = s.b.create(runVersionKey(flow, id, v+1), append(data, '\n'))
+		if err == nil {
+			s.indexRun(r)
+			return nil
+		}
+		if noSpace(err) && v >= 0 {
+			// A full disk would leave the record saying "running", which
+			// reads as killed once the scheduler is gone: the final
+			// status (failed, often because of that very disk) would be
+			// lost. The latest version's own space still holds the new
+			// record, compacted: rewritten in place, the one exception to
+			// "never rewritten", and only as this fallback.
+			if o, ok := s.b.(inPlace); ok {
+				if compact, jerr := json.Marshal(r); jerr == nil && o.overwrite(runVersionKey(flow, id, v), append(compact, '\n')) == nil {
+					s.indexRun(r)
+					return nil
+				}
+			}
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return fmt.Errorf("writing run %q: %w", flow+"/"+id, err)
+		}
+	}
+	return fmt.Errorf("updating run %q: every record version is taken in %q; check the datastore root", flow+"/"+id, s.b.where(runKey(flow, id)))
+}
+
+// GetRun reads a run record: its latest version.
 func (s *Store) GetRun(flow, id string) (*Run, error) {
 	if err := validRun(flow, id); err != nil {
 		return nil, err
 	}
-	key := runKey(flow, id) + "/" + runFile
-	data, err := s.b.readFile(key)
+	v, err := s.latestRunVersion(flow, id)
+	if err != nil {
+		return nil, fmt.Errorf("reading run %q: %w", flow+"/"+id, err)
+	}
+	if v < 0 {
+		return nil, fmt.Errorf("run %q %w", flow+"/"+id, ErrNotFound)
+	}
+	return s.readRun(flow, id, v)
+}
+
+// GetRunStart reads the run record as the run started (_run.json, one
+// read): what never changes, such as its user, namespace and start tags,
+// without the listing that finding the latest version takes. Tasks read it.
+func (s *Store) GetRunStart(flow, id string) (*Run, error) {
+	if err := validRun(flow, id); err != nil {
+		return nil, err
+	}
+	r, err := s.readRun(flow, id, 0)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("run %q %w", flow+"/"+id, ErrNotFound)
 	}
+	return r, err
+}
+
+func (s *Store) readRun(flow, id string, v int) (*Run, error) {
+	key := runVersionKey(flow, id, v)
+	data, err := s.b.readFile(key)
 	if err != nil {
+		// Versions are never deleted, so a missing one is an error too.
 		return nil, fmt.Errorf("reading run %q: %w", flow+"/"+id, err)
 	}
 	r := new(Run)
 	if err := json.Unmarshal(data, r); err != nil {
 		return nil, fmt.Errorf("run record %q is damaged: %v; delete the run's directory", s.b.where(key), err)
+	}
+	if err := checkVersion(fmt.Sprintf("run record %q", s.b.where(key)), r.Version); err != nil {
+		return nil, err
 	}
 	return r, nil
 }

@@ -154,7 +154,7 @@ func (s *Store) indexRun(r *Run) {
 		if err != nil {
 			return
 		}
-		err = s.b.putExclusive(indexKey(r.Flow, bucket, v+1), data)
+		err = s.b.create(indexKey(r.Flow, bucket, v+1), data)
 		if errors.Is(err, fs.ErrExist) {
 			continue // another writer made v+1: reapply on top of it
 		}

@@ -42,7 +42,7 @@ func (s *Store) NewScratchRun(r *Run) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		err = s.b.putExclusive(runKey(r.Flow, r.ID)+"/"+runFile, append(data, '\n'))
+		err = s.b.create(runKey(r.Flow, r.ID)+"/"+runFile, append(data, '\n'))
 		if err == nil {
 			return r.ID, nil
 		}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
@@ -174,39 +173,6 @@ func TestTaskPathTraversal(t *testing.T) {
 	}
 	if es, _ := os.ReadDir(filepath.Dir(s.Root())); len(es) != 1 {
 		t.Errorf("files outside the root: %v", es)
-	}
-}
-
-func TestLogs(t *testing.T) {
-	s := newStore(t)
-	p := TaskPath{"F", "1", "Start", "0"}
-	r, err := s.OpenLog(p, 0, "stdout")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b, err := io.ReadAll(r); err != nil || len(b) != 0 {
-		t.Errorf("missing log = %q, %v; want empty", b, err)
-	}
-	r.Close()
-	for _, line := range []string{"one\n", "two\n"} {
-		w, err := s.CreateLog(p, 0, "stderr")
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.WriteString(w, line)
-		// Written through, not buffered: visible before Close.
-		if b, _ := os.ReadFile(filepath.Join(s.Root(), "F/1/Start/0/0.stderr")); !strings.HasSuffix(string(b), line) {
-			t.Errorf("log not written through: %q", b)
-		}
-		w.Close()
-	}
-	r, err = s.OpenLog(p, 0, "stderr")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	if b, _ := io.ReadAll(r); string(b) != "one\ntwo\n" {
-		t.Errorf("log = %q, want both lines appended", b)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -202,13 +203,14 @@ func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) 
 			p.arts[name] = a
 		}
 	}
+	arts, err := t.putFields(p)
+	if err != nil {
+		return err
+	}
 	var zero any
-	for _, k := range p.encode {
+	for i, k := range p.encode {
 		fd := &t.def.Fields[k]
-		a, err := t.io.Put(p.f, fd)
-		if err != nil {
-			return err
-		}
+		a := arts[i]
 		if _, merged := p.arts[fd.Name]; !merged && p.src != nil {
 			// A join starts from the zero value: a field it neither set
 			// nor merged is not an artifact of the join (as in Metaflow).
@@ -238,4 +240,24 @@ func (t *task) persist(p *prepared, stack []store.ForeachFrame, bases []string) 
 	}
 	t.data = d
 	return nil
+}
+
+// putFields stores the fields p.encode names, putParallel at a time: on S3
+// each blob is a request with a round trip, so a task's artifacts upload
+// side by side.
+func (t *task) putFields(p *prepared) ([]store.Artifact, error) {
+	const putParallel = 8
+	arts := make([]store.Artifact, len(p.encode))
+	errs := make([]error, len(p.encode))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, putParallel)
+	for i, k := range p.encode {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			arts[i], errs[i] = t.io.Put(p.f, &t.def.Fields[k])
+		})
+	}
+	wg.Wait()
+	return arts, firstErr(errs)
 }

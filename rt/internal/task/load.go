@@ -142,13 +142,24 @@ func (t *task) prepare() (*prepared, error) {
 		p.encode = slices.DeleteFunc(slices.Clone(p.encode), func(x int) bool { return x == k })
 		p.splitIndex = 0
 	}
-	for _, k := range p.encode {
+	// Fields decode side by side (each into its own field of f): on S3
+	// every blob is a request with a round trip.
+	errs := make([]error, len(p.encode))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 8)
+	for i, k := range p.encode {
 		fd := &def.Fields[k]
 		if a, ok := p.arts[fd.Name]; ok {
-			if err := t.io.Decode(p.f, fd, a); err != nil {
-				return nil, err
-			}
+			slots <- struct{}{}
+			wg.Go(func() {
+				defer func() { <-slots }()
+				errs[i] = t.io.Decode(p.f, fd, a)
+			})
 		}
+	}
+	wg.Wait()
+	if err := firstErr(errs); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

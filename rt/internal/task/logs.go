@@ -68,8 +68,8 @@ func startLogs(files [2]io.WriteCloser, origin string, quiet bool) (*logTee, err
 	}
 	// A fatal runtime error bypasses the pipe's reader (it dies with the
 	// process); have the runtime also write it straight to the stderr log.
-	if f, ok := files[1].(*os.File); ok {
-		_ = debug.SetCrashOutput(f, debug.CrashOptions{})
+	if c, ok := files[1].(interface{ CrashFile() *os.File }); ok && c.CrashFile() != nil {
+		_ = debug.SetCrashOutput(c.CrashFile(), debug.CrashOptions{})
 	}
 	return t, nil
 }

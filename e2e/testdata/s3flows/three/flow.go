@@ -1,0 +1,45 @@
+// Command three is ThreeFlow: its middle step changes three artifacts and
+// writes to both logs, the task the S3 request budget is measured on.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/flowc-dev/flowc/rt"
+)
+
+// ThreeFlow carries three artifacts.
+//
+//flow:flow
+type ThreeFlow struct {
+	A string
+	B int
+	C []string
+}
+
+//flow:step
+//flow:next Mid
+func (f *ThreeFlow) Start(ctx context.Context) error {
+	f.A, f.B, f.C = "a", 1, []string{"c"}
+	return nil
+}
+
+// Mid changes all three; the attempt number makes every attempt's values
+// new, so a rerun of the task stores three new blobs.
+//
+//flow:step
+//flow:next End
+func (f *ThreeFlow) Mid(ctx context.Context) error {
+	n := rt.Current(ctx).RetryCount
+	f.A = fmt.Sprintf("%s-%d", f.A, n)
+	f.B += 10 + n
+	f.C = append(f.C, fmt.Sprint(n))
+	fmt.Println("mid out")
+	fmt.Fprintln(os.Stderr, "mid err")
+	return nil
+}
+
+//flow:step
+func (f *ThreeFlow) End(ctx context.Context) error { return nil }

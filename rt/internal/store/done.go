@@ -1,0 +1,34 @@
+package store
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+)
+
+// ReadDone reads the commit marker of one attempt: one read, for a caller
+// that knows the attempt (the scheduler, after the attempt's process
+// exits), where LatestDone must list the task first. An attempt without a
+// marker, or with one torn by a power loss, is ErrNotFound.
+func (s *Store) ReadDone(p TaskPath, attempt int) (*Done, error) {
+	if err := p.validate(); err != nil {
+		return nil, err
+	}
+	if err := validAttempt(p, attempt); err != nil {
+		return nil, err
+	}
+	key := attemptKey(p, attempt, "done")
+	data, err := s.b.readFile(key)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("attempt %d of task %q %w", attempt, p, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %q: %w", s.b.where(key), err)
+	}
+	d := new(Done)
+	if json.Unmarshal(data, d) != nil || d.Attempt != attempt {
+		return nil, fmt.Errorf("attempt %d of task %q %w", attempt, p, ErrNotFound)
+	}
+	return d, nil
+}
