@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -139,10 +140,15 @@ func (b *failBin) runsRow(id string, args ...string) []string {
 	return nil
 }
 
-// readDone reads the commit marker of attempt 0 of a task in the datastore.
+// readDone reads the commit marker of attempt 0 of a task in the datastore:
+// task.json if it succeeded, 0.done if it failed.
 func (b *failBin) readDone(flow, run, step, task string) map[string]any {
 	b.t.Helper()
-	data, err := os.ReadFile(filepath.Join(b.dir, ".flowc", flow, run, step, task, "0.done"))
+	dir := filepath.Join(b.dir, ".flowc", flow, run, step, task)
+	data, err := os.ReadFile(filepath.Join(dir, "0.done"))
+	if errors.Is(err, fs.ErrNotExist) {
+		data, err = os.ReadFile(filepath.Join(dir, "task.json"))
+	}
 	if err != nil {
 		b.t.Fatal(err)
 	}

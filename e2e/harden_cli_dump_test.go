@@ -22,7 +22,7 @@ func TestHardenCLIDumpKilledStep(t *testing.T) {
 	// A task killed before its commit marker: the attempt started and
 	// wrote its artifacts, but never committed.
 	cut := es[1].Name()
-	if err := os.Remove(filepath.Join(body, cut, "0.done")); err != nil {
+	if err := os.Remove(filepath.Join(body, cut, "task.json")); err != nil {
 		t.Fatal(err)
 	}
 

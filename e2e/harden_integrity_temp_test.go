@@ -2,10 +2,10 @@ package e2e
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -46,13 +46,14 @@ func TestIntegrityStaleTempCleaned(t *testing.T) {
 			if fi, err := os.Stat(f); err != nil || fi.Size() < 1<<20 {
 				continue
 			}
-			// The writer is the Start task; its pid is in its attempt record.
-			raw, err := os.ReadFile(filepath.Join(root, "BigFlow", "1", "Start", "1", "0.attempt.json"))
-			var a struct{ PID int }
-			if err != nil || json.Unmarshal(raw, &a) != nil || a.PID == 0 {
+			// The writer is the Start task; its pid starts the temp file's
+			// name (<pid>-<random>).
+			pid, _, _ := strings.Cut(filepath.Base(f), "-")
+			n, err := strconv.Atoi(pid)
+			if err != nil || n <= 0 {
 				continue
 			}
-			syscall.Kill(a.PID, syscall.SIGKILL)
+			syscall.Kill(n, syscall.SIGKILL)
 			killed = true
 			break
 		}

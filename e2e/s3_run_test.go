@@ -112,20 +112,19 @@ func (p *s3PassEnv) compareEnd(b *flowBin, prefix, id string, args []string) {
 	}
 }
 
-// endHashes reads the artifact hashes of a task's last committed attempt.
+// endHashes reads the artifact hashes of a task's successful attempt,
+// which its task.json names.
 func endHashes(t *testing.T, where string, files []string, read func(string) ([]byte, error)) map[string]string {
 	t.Helper()
-	last := -1
-	for _, f := range files {
-		if n, ok := strings.CutSuffix(f, ".done"); ok {
-			if a, err := strconv.Atoi(n); err == nil && a > last {
-				last = a
-			}
-		}
+	if !slices.Contains(files, "task.json") {
+		t.Fatalf("%s End task has no task.json (its commit marker): %q", where, files)
 	}
-	if last < 0 {
-		t.Fatalf("%s End task has no commit marker: %q", where, files)
+	raw, err := read("task.json")
+	var marker struct{ Attempt int }
+	if err != nil || json.Unmarshal(raw, &marker) != nil {
+		t.Fatalf("%s End task.json: %v\n%s", where, err, raw)
 	}
+	last := marker.Attempt
 	data, err := read(strconv.Itoa(last) + ".data.json")
 	if err != nil {
 		t.Fatalf("%s End data.json: %v", where, err)

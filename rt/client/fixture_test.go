@@ -69,9 +69,6 @@ func (f *fixture) task(flow, run, step, task string, attempts ...attempt) store.
 	f.t.Helper()
 	p := store.TaskPath{Flow: flow, Run: run, Step: step, Task: task}
 	for i, a := range attempts {
-		if err := f.st.StartAttempt(p, &store.Attempt{Attempt: i, Started: t0}); err != nil {
-			f.t.Fatal(err)
-		}
 		for stream, text := range map[string]string{"stdout": a.stdout, "stderr": a.stderr} {
 			if text == "" {
 				continue
@@ -83,15 +80,15 @@ func (f *fixture) task(flow, run, step, task string, attempts ...attempt) store.
 			io.WriteString(w, text)
 			w.Close()
 		}
-		if a.noCommit {
-			continue
-		}
 		d := &store.TaskData{Artifacts: map[string]store.Artifact{}, Parents: a.parents}
 		for name, v := range a.arts {
 			d.Artifacts[name] = f.blob(flow, v)
 		}
 		if err := f.st.WriteTaskData(p, i, d); err != nil {
 			f.t.Fatal(err)
+		}
+		if a.noCommit {
+			continue // crashed before its marker
 		}
 		done := &store.Done{Attempt: i, OK: a.ok, Started: t0, Finished: t0.Add(time.Second), Failure: a.failure}
 		if !a.ok {

@@ -60,9 +60,6 @@ func (f *fixture) task(flow, run, step, task string, attempts ...attempt) {
 	f.t.Helper()
 	p := store.TaskPath{Flow: flow, Run: run, Step: step, Task: task}
 	for i, a := range attempts {
-		if err := f.st.StartAttempt(p, &store.Attempt{Attempt: i, Started: t0}); err != nil {
-			f.t.Fatal(err)
-		}
 		if a.stdout != "" {
 			w, err := f.st.CreateLog(p, i, "stdout")
 			if err != nil {

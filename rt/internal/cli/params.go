@@ -233,9 +233,6 @@ func (p *runParams) write(st *store.Store, run, task string) error {
 	io := artifact.New(st, p.def)
 	path := store.TaskPath{Flow: p.def.Graph.Flow, Run: run, Step: sched.ParamsStep, Task: task}
 	now := time.Now()
-	if err := st.StartAttempt(path, &store.Attempt{PID: os.Getpid(), Started: now}); err != nil {
-		return err
-	}
 	data := &store.TaskData{Artifacts: map[string]store.Artifact{}}
 	for i := range p.def.Fields {
 		fd := &p.def.Fields[i]

@@ -92,12 +92,6 @@ func (f *fixture) task(run, step, id string, tk task) store.TaskPath {
 		}
 		a = 1
 	}
-	if err := f.st.StartAttempt(p, &store.Attempt{Attempt: a, Started: t0}); err != nil {
-		f.t.Fatal(err)
-	}
-	if tk.noCommit {
-		return p
-	}
 	h, _, err := f.st.PutBlob("F", func(w io.Writer) error {
 		_, err := io.WriteString(w, step+id)
 		return err
@@ -111,6 +105,9 @@ func (f *fixture) task(run, step, id string, tk task) store.TaskPath {
 	}
 	if err := f.st.WriteTaskData(p, a, d); err != nil {
 		f.t.Fatal(err)
+	}
+	if tk.noCommit {
+		return p // crashed before its marker
 	}
 	if err := f.st.FinishAttempt(p, &store.Done{Attempt: a, OK: tk.ok, Started: t0, Finished: t0,
 		NumSplits: tk.numSplits, SwitchCase: tk.switchCase}); err != nil {

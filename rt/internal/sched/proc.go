@@ -82,6 +82,7 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 		why += ": " + tail
 	}
 	d = &store.Done{Attempt: spec.Attempt, Started: started, Finished: time.Now(), Error: why, Timeout: timedOut}
+	d.Inputs, d.SplitIndex = store.InputsOf(spec.InputPaths, spec.SplitIndex)
 	if werr == nil && cause.Load() == 0 {
 		// Exited 0 without a marker: a bad invocation (already
 		// reported), or a main that never reached the flow's runner.

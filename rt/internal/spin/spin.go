@@ -10,6 +10,7 @@
 package spin
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -158,32 +159,31 @@ func (p *Plan) fail() {
 	})
 }
 
-// pastInputs finds what the past task ran on: its latest start record says
-// (even for a failed task, which leaves no data.json); a task recorded
-// before start records carried inputs, or a clone, has them in the
-// data.json of its successful attempt.
+// pastInputs finds what the past task ran on: its commit marker says
+// (even a failed task's, which leaves no data.json); a clone, or a task
+// recorded before markers carried inputs, has them in the data.json of its
+// successful attempt.
 func pastInputs(st *store.Store, step *rt.Step, p store.TaskPath) (string, int, error) {
 	tp := p.Run + "/" + p.Step + "/" + p.Task
-	attempts, err := st.ListAttempts(p)
+	d, err := st.LatestDone(p)
+	if errors.Is(err, store.ErrNotFound) {
+		attempts, lerr := st.ListAttempts(p)
+		if lerr == nil && len(attempts) == 0 {
+			return "", 0, fmt.Errorf("task %s not found", tp)
+		}
+		return "", 0, fmt.Errorf("task %s has not finished (no commit marker); spin a task that did, or wait for it", tp)
+	}
 	if err != nil {
 		return "", 0, err
 	}
-	if len(attempts) == 0 {
-		return "", 0, fmt.Errorf("task %s not found", tp)
-	}
-	for i := len(attempts) - 1; i >= 0; i-- {
-		a, err := st.ReadAttempt(p, attempts[i])
-		if err != nil || a.Inputs == "" {
-			continue
-		}
+	if d.Inputs != "" {
 		split := -1
-		if a.SplitIndex != nil {
-			split = *a.SplitIndex
+		if d.SplitIndex != nil {
+			split = *d.SplitIndex
 		}
-		return a.Inputs, split, nil
+		return d.Inputs, split, nil
 	}
-	d, err := st.LatestDone(p)
-	if err == nil && d.OK {
+	if d.OK {
 		data, err := st.ReadTaskData(p, d.Attempt)
 		if err != nil {
 			return "", 0, err

@@ -6,10 +6,10 @@
 //	<Flow>/data/<hash[:2]>/<hash>                  blob: zstd of the serialized bytes; hash = sha256 hex of the serialized bytes
 //	<Flow>/<run>/_run.json                         run record (Run), created with the run; changes add _run.<n>.json
 //	<Flow>/<run>/_graph.json                       the flow's graph (rt.Graph's JSON) when the run started (graph.go)
-//	<Flow>/<run>/<step>/<task>/<a>.attempt.json    attempt start (pid, time, input paths)
 //	<Flow>/<run>/<step>/<task>/<a>.data.json       TaskData: artifact name -> hash, type, size, encoding
 //	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs, in parts (.1, .2...; log.go)
-//	<Flow>/<run>/<step>/<task>/<a>.done            Done: the commit marker, written last
+//	<Flow>/<run>/<step>/<task>/task.json           Done of the attempt that succeeded: the commit marker, created once
+//	<Flow>/<run>/<step>/<task>/<a>.done            Done of a failed attempt
 //
 // Files of this package: store.go (Open, DefaultRoot), ids.go (ValidID and
 // keys), blob.go + zstd.go (content-addressed blobs), rundb.go (run records,
@@ -78,6 +78,7 @@ type ForeachFrame struct {
 
 // TaskData is <attempt>.data.json.
 type TaskData struct {
+	Version      string              `json:"version,omitempty"` // FormatVersion of the writer
 	Artifacts    map[string]Artifact `json:"artifacts"`
 	ForeachStack []ForeachFrame      `json:"foreach_stack,omitempty"`
 	// SplitBases holds, per open split (outermost first), the task path
@@ -107,19 +108,10 @@ type SplitChunk struct {
 	Size  int64  `json:"size"`
 }
 
-// Attempt is <attempt>.attempt.json, written when an attempt starts.
-type Attempt struct {
-	Attempt int       `json:"attempt"`
-	PID     int       `json:"pid"`
-	Started time.Time `json:"started"`
-	// What the attempt was started on, so a failed task (which leaves no
-	// data.json) can be rerun on the same inputs by spin.
-	Inputs     string `json:"inputs,omitempty"`      // --input-paths
-	SplitIndex *int   `json:"split_index,omitempty"` // foreach bodies
-}
-
-// Done is the commit marker of an attempt.
+// Done is the commit marker of an attempt: task.json for the attempt that
+// succeeded, <a>.done for each one that failed (task.go).
 type Done struct {
+	Version    string      `json:"version,omitempty"` // FormatVersion of the writer
 	Attempt    int         `json:"attempt"`
 	OK         bool        `json:"ok"`
 	Started    time.Time   `json:"started"`
@@ -130,6 +122,10 @@ type Done struct {
 	NumSplits  int         `json:"num_splits,omitempty"`  // foreach steps
 	SwitchCase string      `json:"switch_case,omitempty"` // switch steps: the chosen step
 	Origin     string      `json:"origin,omitempty"`      // clones: "run/step/task" it was cloned from
+	// What the attempt ran on, so that spin can rerun a task, a failed one
+	// (which leaves no data.json) included, on the same inputs.
+	Inputs     string `json:"inputs,omitempty"`      // --input-paths
+	SplitIndex *int   `json:"split_index,omitempty"` // foreach bodies
 }
 
 // Run is <Flow>/<run>/_run.json.
@@ -152,4 +148,15 @@ type Run struct {
 	// (an Argo workflow UID, a Step Functions execution ARN), recorded by
 	// the task that created it; a task of another execution is refused.
 	EngineRun string `json:"engine_run,omitempty"`
+}
+
+// Attempt is an attempt's start, as a metadata provider records it (the
+// datastore writes no file for it: the commit marker carries the same
+// inputs, for spin).
+type Attempt struct {
+	Attempt    int       `json:"attempt"`
+	PID        int       `json:"pid"`
+	Started    time.Time `json:"started"`
+	Inputs     string    `json:"inputs,omitempty"`      // --input-paths
+	SplitIndex *int      `json:"split_index,omitempty"` // foreach bodies
 }

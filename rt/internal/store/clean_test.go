@@ -85,7 +85,7 @@ func TestFileModes(t *testing.T) {
 	h := putBytes(t, s, "F", []byte("x"))
 	big := putBytes(t, s, "F", randomBytes(smallBlob+10, 3))
 	p := TaskPath{Flow: "F", Run: "1", Step: "Start", Task: "1"}
-	if err := s.StartAttempt(p, &Attempt{}); err != nil {
+	if err := s.FinishAttempt(p, &Done{OK: true}); err != nil {
 		t.Fatal(err)
 	}
 	lw, err := s.CreateLog(p, 0, "stdout")
@@ -96,7 +96,7 @@ func TestFileModes(t *testing.T) {
 	if err := lw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for _, f := range []string{blobPath(s, h), blobPath(s, big), filepath.Join(s.Root(), "F", "1", "Start", "1", "0.attempt.json"), filepath.Join(s.Root(), "F", "1", "Start", "1", "0.stdout")} {
+	for _, f := range []string{blobPath(s, h), blobPath(s, big), filepath.Join(s.Root(), "F", "1", "Start", "1", "task.json"), filepath.Join(s.Root(), "F", "1", "Start", "1", "0.stdout")} {
 		fi, err := os.Stat(f)
 		if err != nil {
 			t.Fatal(err)

@@ -7,15 +7,21 @@ import (
 	"io/fs"
 )
 
-// ReadDone reads the commit marker of one attempt: one read, for a caller
-// that knows the attempt (the scheduler, after the attempt's process
-// exits), where LatestDone must list the task first. An attempt without a
+// ReadDone reads the commit marker of one attempt, for a caller that knows
+// the attempt (the scheduler, after the attempt's process exits): one read
+// when it succeeded (task.json), two when it failed. An attempt without a
 // marker, or with one torn by a power loss, is ErrNotFound.
 func (s *Store) ReadDone(p TaskPath, attempt int) (*Done, error) {
 	if err := p.validate(); err != nil {
 		return nil, err
 	}
 	if err := validAttempt(p, attempt); err != nil {
+		return nil, err
+	}
+	switch d, err := s.readTaskFile(p); {
+	case err == nil && d.Attempt == attempt:
+		return d, nil
+	case err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged):
 		return nil, err
 	}
 	key := attemptKey(p, attempt, "done")
@@ -29,6 +35,9 @@ func (s *Store) ReadDone(p TaskPath, attempt int) (*Done, error) {
 	d := new(Done)
 	if json.Unmarshal(data, d) != nil || d.Attempt != attempt {
 		return nil, fmt.Errorf("attempt %d of task %q %w", attempt, p, ErrNotFound)
+	}
+	if err := checkVersion(fmt.Sprintf("%q", s.b.where(key)), d.Version); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

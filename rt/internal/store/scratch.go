@@ -55,21 +55,3 @@ func (s *Store) NewScratchRun(r *Run) (string, error) {
 	r.ID = ""
 	return "", fmt.Errorf("creating a scratch run of flow %q: no free id in %q; check the datastore root", r.Flow, s.b.where(r.Flow))
 }
-
-// ReadAttempt reads <a>.attempt.json, written when the attempt started.
-func (s *Store) ReadAttempt(p TaskPath, attempt int) (*Attempt, error) {
-	if err := p.validate(); err != nil {
-		return nil, err
-	}
-	if err := validAttempt(p, attempt); err != nil {
-		return nil, err
-	}
-	a := new(Attempt)
-	if err := s.readJSON(attemptKey(p, attempt, "attempt.json"), a); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("start record of task %q attempt %d %w", p, attempt, ErrNotFound)
-		}
-		return nil, err
-	}
-	return a, nil
-}

@@ -36,20 +36,20 @@ func TestScratchRunsAreNotRuns(t *testing.T) {
 	}
 }
 
-// The start record keeps what the attempt ran on.
-func TestReadAttemptInputs(t *testing.T) {
+// The commit marker keeps what the attempt ran on, a failed one's too.
+func TestDoneInputs(t *testing.T) {
 	s := newStore(t)
 	p := TaskPath{Flow: "F", Run: "1", Step: "A", Task: "3"}
-	i := 2
-	if err := s.StartAttempt(p, &Attempt{Attempt: 1, PID: 7, Inputs: "1/Start/:1,2", SplitIndex: &i}); err != nil {
+	in, split := InputsOf("1/Start/:1,2", 2)
+	if err := s.FinishAttempt(p, &Done{Attempt: 1, Error: "boom", Inputs: in, SplitIndex: split}); err != nil {
 		t.Fatal(err)
 	}
-	a, err := s.ReadAttempt(p, 1)
-	if err != nil || a.Inputs != "1/Start/:1,2" || a.SplitIndex == nil || *a.SplitIndex != 2 {
-		t.Fatalf("ReadAttempt = %+v, %v", a, err)
+	d, err := s.ReadDone(p, 1)
+	if err != nil || d.Inputs != "1/Start/:1,2" || d.SplitIndex == nil || *d.SplitIndex != 2 || d.Version != FormatVersion {
+		t.Fatalf("ReadDone = %+v, %v", d, err)
 	}
-	if _, err := s.ReadAttempt(p, 0); err == nil {
-		t.Fatalf("ReadAttempt of a missing attempt: no error")
+	if _, err := s.ReadDone(p, 0); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ReadDone of a missing attempt = %v", err)
 	}
 	if got, err := s.ListAttempts(p); err != nil || !slices.Equal(got, []int{1}) {
 		t.Fatalf("ListAttempts = %v, %v", got, err)
@@ -69,7 +69,7 @@ func TestRemoveScratchRun(t *testing.T) {
 		}
 	}
 	p := TaskPath{Flow: "F", Run: "_spin-2", Step: "A", Task: "1"}
-	if err := s.StartAttempt(p, &Attempt{Attempt: 0}); err != nil {
+	if err := s.FinishAttempt(p, &Done{Attempt: 0, OK: true}); err != nil {
 		t.Fatal(err)
 	}
 	ids, err := s.ScratchRuns("F")

@@ -10,25 +10,91 @@ import (
 	"strings"
 )
 
-// Per attempt a task writes at most five files: <a>.attempt.json when it
-// starts, <a>.stdout and <a>.stderr as it runs, then <a>.data.json and
-// finally <a>.done, the commit marker. Readers trust only attempts with a
-// done marker, so a crash anywhere before it leaves the attempt invisible.
-// (See the package doc for why nothing here is fsynced.)
+// Per attempt a task writes at most four files: <a>.stdout and <a>.stderr
+// as it runs, then <a>.data.json and finally its commit marker. The marker
+// of the attempt that succeeds is the task's task.json, created once
+// (If-None-Match on S3), so engines and readers that cannot know the
+// attempt number read one key, and two deliveries of one task cannot both
+// commit; a failed attempt's marker is <a>.done. Readers trust only
+// attempts with a marker, so a crash anywhere before it leaves the attempt
+// invisible. (See the package doc for why nothing here is fsynced.) On S3
+// a task of three artifacts costs seven PUTs: the blobs, data.json, the two
+// logs and the marker.
 
-// StartAttempt writes <a>.attempt.json (creating the task directory).
-func (s *Store) StartAttempt(p TaskPath, a *Attempt) error {
-	return s.writeJSON(p, a.Attempt, "attempt.json", a)
+// InputsOf is what a marker records of an attempt's inputs (Done.Inputs
+// and SplitIndex): its --input-paths and, for a foreach body (split >= 0),
+// its index.
+func InputsOf(inputs string, split int) (string, *int) {
+	if split < 0 {
+		return inputs, nil
+	}
+	return inputs, &split
 }
+
+// taskFile is the commit marker of a task's successful attempt.
+const taskFile = "task.json"
 
 // WriteTaskData writes <a>.data.json atomically.
 func (s *Store) WriteTaskData(p TaskPath, attempt int, d *TaskData) error {
+	d.Version = FormatVersion
 	return s.writeJSON(p, attempt, "data.json", d)
 }
 
-// FinishAttempt writes the commit marker; call it last.
+// FinishAttempt writes the commit marker; call it last. A successful
+// attempt creates task.json, which fails (wrapping fs.ErrExist) when
+// another attempt of the task has already succeeded.
 func (s *Store) FinishAttempt(p TaskPath, d *Done) error {
-	return s.writeJSON(p, d.Attempt, "done", d)
+	d.Version = FormatVersion
+	if !d.OK {
+		return s.writeJSON(p, d.Attempt, "done", d)
+	}
+	if err := p.validate(); err != nil {
+		return err
+	}
+	if err := validAttempt(p, d.Attempt); err != nil {
+		return err
+	}
+	data, err := json.Marshal(d)
+	if err != nil {
+		return err
+	}
+	data = append(data, '\n')
+	key := taskKey(p) + "/" + taskFile
+	err = s.b.create(key, data)
+	if errors.Is(err, fs.ErrExist) {
+		old, rerr := s.readTaskFile(p)
+		switch {
+		case errors.Is(rerr, ErrDamaged):
+			err = s.b.put(key, data) // torn by a power loss: nobody committed
+		case rerr == nil:
+			return fmt.Errorf("committing attempt %d of task %q: attempt %d already succeeded (%s): %w", d.Attempt, p, old.Attempt, s.b.where(key), fs.ErrExist)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("writing %q: %w", s.b.where(key), err)
+	}
+	return nil
+}
+
+// readTaskFile reads task.json: ErrNotFound when the task has not
+// succeeded, ErrDamaged when it does not parse.
+func (s *Store) readTaskFile(p TaskPath) (*Done, error) {
+	key := taskKey(p) + "/" + taskFile
+	d := new(Done)
+	err := s.readJSON(key, d)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("successful attempt of task %q %w", p, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := checkVersion(fmt.Sprintf("%q", s.b.where(key)), d.Version); err != nil {
+		return nil, err
+	}
+	if !d.OK || d.Attempt < 0 {
+		return nil, fmt.Errorf("%q is %w: it records attempt %d as ok=%v; rerun or resume the run that wrote it", s.b.where(key), ErrDamaged, d.Attempt, d.OK)
+	}
+	return d, nil
 }
 
 func (s *Store) writeJSON(p TaskPath, attempt int, suffix string, v any) error {
@@ -68,6 +134,9 @@ func (s *Store) ReadTaskData(p TaskPath, attempt int) (*TaskData, error) {
 		}
 		return nil, err
 	}
+	if err := checkVersion(fmt.Sprintf("%q", s.b.where(attemptKey(p, attempt, "data.json"))), d.Version); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 
@@ -82,20 +151,31 @@ func (s *Store) readJSON(key string, v any) error {
 	return nil
 }
 
-// LatestDone returns the highest-numbered committed attempt of a task. A
-// task without one (never run, running, or crashed) is ErrNotFound. A
-// marker that does not parse (torn by a power loss) does not count.
+// LatestDone returns the committed attempt of a task that counts: the one
+// that succeeded, else the highest-numbered failed one. A task without one
+// (never run, running, or crashed) is ErrNotFound. A marker that does not
+// parse (torn by a power loss) does not count.
 func (s *Store) LatestDone(p TaskPath) (*Done, error) {
 	_, d, err := s.latestDone(p)
 	return d, err
 }
 
-// latestDone also returns the attempt number; it lists the task directory
-// once and reads one marker (more only after a power loss).
+// latestDone also returns the attempt number. A task that succeeded costs
+// one read (task.json); one that did not, that read, a listing of the task
+// directory and one read of a marker (more only after a power loss).
 func (s *Store) latestDone(p TaskPath) (int, *Done, error) {
 	if err := p.validate(); err != nil {
 		return 0, nil, err
 	}
+	d, err := s.readTaskFile(p)
+	if err == nil {
+		return d.Attempt, d, nil
+	}
+	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged) {
+		return 0, nil, err
+	}
+	// Failed attempts, and the successful one of a datastore written
+	// before task.json (<a>.done with ok).
 	es, err := s.b.list(taskKey(p))
 	if err != nil {
 		return 0, nil, fmt.Errorf("listing task %q: %w", p, err)
@@ -120,6 +200,9 @@ func (s *Store) latestDone(p TaskPath) (int, *Done, error) {
 		}
 		d := new(Done)
 		if json.Unmarshal(data, d) == nil && d.Attempt == a {
+			if err := checkVersion(fmt.Sprintf("%q", s.b.where(key)), d.Version); err != nil {
+				return 0, nil, err
+			}
 			return a, d, nil
 		}
 	}

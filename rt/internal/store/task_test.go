@@ -2,6 +2,7 @@ package store
 
 import (
 	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,9 +19,6 @@ func writeTask(t testing.TB, s *Store, p TaskPath, attempt int, ok bool) *TaskDa
 		"X": {Hash: sha([]byte(p.String())), Type: "int", Size: 2, Encoding: "json"},
 	}, Parents: []string{"1/Start/0"}}
 	now := time.Now().UTC().Truncate(time.Millisecond)
-	if err := s.StartAttempt(p, &Attempt{Attempt: attempt, PID: 1, Started: now}); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.WriteTaskData(p, attempt, d); err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +49,7 @@ func TestTaskLifecycle(t *testing.T) {
 	if _, err := s.ReadTaskData(p, 1); !errors.Is(err, ErrNotFound) {
 		t.Errorf("ReadTaskData of a missing attempt = %v", err)
 	}
-	want := []string{"0.attempt.json", "0.data.json", "0.done"}
+	want := []string{"0.data.json", "task.json"}
 	if got := files(t, s); !slices.Equal(got, prefixed("F/1/Start/0/", want)) {
 		t.Errorf("task files = %v, want %v", got, want)
 	}
@@ -71,9 +69,6 @@ func TestCrashBeforeCommit(t *testing.T) {
 	s := newStore(t)
 	p := TaskPath{"F", "1", "Body", "3"}
 	crash := func(attempt int) {
-		if err := s.StartAttempt(p, &Attempt{Attempt: attempt}); err != nil {
-			t.Fatal(err)
-		}
 		if err := s.WriteTaskData(p, attempt, &TaskData{Artifacts: map[string]Artifact{}}); err != nil {
 			t.Fatal(err)
 		}
@@ -95,6 +90,48 @@ func TestCrashBeforeCommit(t *testing.T) {
 	os.WriteFile(filepath.Join(s.Root(), "F/1/Body/3/4.done"), nil, 0o666)
 	if d, err := s.LatestDone(p); err != nil || d.Attempt != 2 || !d.OK {
 		t.Fatalf("LatestDone = %+v, %v; want attempt 2", d, err)
+	}
+}
+
+// The successful attempt's marker is task.json, created once: a second
+// success is refused, a torn one (power loss) reads as not done and is
+// replaced, and a record of a newer format is refused in one line.
+func TestTaskFile(t *testing.T) {
+	s := newStore(t)
+	p := TaskPath{"F", "1", "Body", "3"}
+	writeTask(t, s, p, 0, false)
+	writeTask(t, s, p, 1, true)
+	err := s.FinishAttempt(p, &Done{Attempt: 2, OK: true})
+	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), "attempt 1 already succeeded") {
+		t.Fatalf("second success = %v", err)
+	}
+	if d, err := s.ReadDone(p, 1); err != nil || !d.OK || d.Version != FormatVersion {
+		t.Fatalf("ReadDone(1) = %+v, %v", d, err)
+	}
+	if d, err := s.ReadDone(p, 0); err != nil || d.OK {
+		t.Fatalf("ReadDone(0) = %+v, %v", d, err)
+	}
+	key := filepath.Join(s.Root(), "F/1/Body/3", taskFile)
+	os.WriteFile(key, []byte(`{"attempt":1,"ok":tr`), 0o644)
+	if d, err := s.LatestDone(p); err != nil || d.Attempt != 0 || d.OK {
+		t.Fatalf("LatestDone with a torn task.json = %+v, %v; want failed attempt 0", d, err)
+	}
+	if _, err := s.ReadDone(p, 1); !errors.Is(err, ErrNotFound) {
+		t.Fatalf("ReadDone(1) with a torn task.json = %v", err)
+	}
+	if err := s.FinishAttempt(p, &Done{Attempt: 2, OK: true}); err != nil {
+		t.Fatalf("success over a torn task.json = %v", err)
+	}
+	if d, err := s.LatestDone(p); err != nil || d.Attempt != 2 || !d.OK {
+		t.Fatalf("LatestDone = %+v, %v; want attempt 2", d, err)
+	}
+	os.WriteFile(key, []byte(`{"version":"2.0","attempt":2,"ok":true}`), 0o644)
+	if _, err := s.LatestDone(p); err == nil || !strings.Contains(err.Error(), `format version "2.0"`) {
+		t.Fatalf("LatestDone of a newer record = %v", err)
+	}
+	os.WriteFile(filepath.Join(s.Root(), "F/1/Body/3/1.data.json"), []byte(`{"version":"3.1","artifacts":{}}`), 0o644)
+	if _, err := s.ReadTaskData(p, 1); err == nil || !strings.Contains(err.Error(), "newer than this binary's") {
+		t.Fatalf("ReadTaskData of a newer record = %v", err)
 	}
 }
 
@@ -141,7 +178,6 @@ func TestTaskPathTraversal(t *testing.T) {
 	}
 	for _, p := range bad {
 		errs := []error{
-			s.StartAttempt(p, &Attempt{}),
 			s.WriteTaskData(p, 0, &TaskData{}),
 			s.FinishAttempt(p, &Done{}),
 			s.CloneTask(TaskPath{"F", "1", "Start", "0"}, p),
@@ -183,7 +219,9 @@ func TestCloneTask(t *testing.T) {
 	if err := s.CloneTask(src, TaskPath{"F", "2", "Body", "4"}); err == nil {
 		t.Error("cloned a failed task")
 	}
-	writeTask(t, s, src, 1, true)
+	if err := s.WriteTaskData(src, 1, &TaskData{Artifacts: map[string]Artifact{}}); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.FinishAttempt(src, &Done{Attempt: 1, OK: true, NumSplits: 7, SwitchCase: "B",
 		Started: time.Unix(100, 0).UTC(), Finished: time.Unix(200, 0).UTC()}); err != nil {
 		t.Fatal(err)
@@ -201,7 +239,7 @@ func TestCloneTask(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := &Done{Attempt: 0, OK: true, NumSplits: 7, SwitchCase: "B", Origin: "1/Body/4",
+	want := &Done{Version: FormatVersion, Attempt: 0, OK: true, NumSplits: 7, SwitchCase: "B", Origin: "1/Body/4",
 		Started: time.Unix(100, 0).UTC(), Finished: time.Unix(200, 0).UTC()}
 	if diff := cmp.Diff(want, d); diff != "" {
 		t.Errorf("clone marker (-want +got):\n%s", diff)

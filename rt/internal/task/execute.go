@@ -18,6 +18,7 @@ import (
 // marker (not yet written).
 func (t *task) execute(ctx context.Context) *store.Done {
 	done := &store.Done{Attempt: t.spec.Attempt, Started: t.started}
+	done.Inputs, done.SplitIndex = store.InputsOf(t.spec.InputPaths, t.spec.SplitIndex)
 	if err := t.loadParents(); err != nil {
 		return failed(done, errFailure(err), false)
 	}

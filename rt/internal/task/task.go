@@ -90,12 +90,7 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, md metadata.Prov
 	if err != nil {
 		return fmt.Errorf("capturing the task's output: %w", err)
 	}
-	rec := t.attemptRecord()
-	if err := st.StartAttempt(t.path, rec); err != nil {
-		tee.stop()
-		return err
-	}
-	if err := md.StartAttempt(ctx, t.path, rec, nil); err != nil {
+	if err := md.StartAttempt(ctx, t.path, t.attemptRecord(), nil); err != nil {
 		tee.stop()
 		return fmt.Errorf("recording attempt %d of task %s: %w", sp.Attempt, t.path, err)
 	}

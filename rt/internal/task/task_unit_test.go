@@ -148,9 +148,6 @@ func newHarness(t *testing.T) *harness {
 		t.Fatal(err)
 	}
 	p := store.TaskPath{Flow: "TaskFlow", Run: h.run, Step: "_parameters", Task: "0"}
-	if err := st.StartAttempt(p, &store.Attempt{Started: time.Now()}); err != nil {
-		t.Fatal(err)
-	}
 	a, err := h.io.Put(&taskFlow{N: 21}, &def.Fields[0])
 	if err != nil {
 		t.Fatal(err)

@@ -26,16 +26,16 @@ func (f *ThreeFlow) Start(ctx context.Context) error {
 	return nil
 }
 
-// Mid changes all three; the attempt number makes every attempt's values
-// new, so a rerun of the task stores three new blobs.
+// Mid changes all three; the task id makes every task's values new, so
+// another task of the step stores three new blobs.
 //
 //flow:step
 //flow:next End
 func (f *ThreeFlow) Mid(ctx context.Context) error {
-	n := rt.Current(ctx).RetryCount
-	f.A = fmt.Sprintf("%s-%d", f.A, n)
-	f.B += 10 + n
-	f.C = append(f.C, fmt.Sprint(n))
+	id := rt.Current(ctx).TaskID
+	f.A = f.A + "-" + id
+	f.B += 10 + len(id)
+	f.C = append(f.C, id)
 	fmt.Println("mid out")
 	fmt.Fprintln(os.Stderr, "mid err")
 	return nil
