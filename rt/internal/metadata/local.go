@@ -41,8 +41,14 @@ func (l *Local) GetRun(ctx context.Context, flow, id string) (*store.Run, error)
 	return l.st.GetRun(flow, id)
 }
 
+// RunStart reads the run's first record (_run.json), one read: what a
+// task needs of its run never changes, and the latest record would cost a
+// listing too.
 func (l *Local) RunStart(ctx context.Context, flow, id string) (*store.Run, error) {
-	return l.GetRun(ctx, flow, id)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return l.st.GetRunStart(flow, id)
 }
 
 func (l *Local) Finish(ctx context.Context, flow, id, status string, finished time.Time) error {
