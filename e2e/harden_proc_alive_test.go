@@ -74,11 +74,20 @@ func startToken(t *testing.T, pid int) string {
 	return strings.TrimSpace(string(boot)) + "/" + f[19]
 }
 
-// forgeRunning rewrites a run's record as still running under pid.
+// forgeRunning adds a version of a run's record (records are never
+// rewritten: each change is the next _run.<n>.json) saying it is still
+// running under pid.
 func forgeRunning(t *testing.T, b *flowBin, flow, id string, pid int, start string) {
 	t.Helper()
-	p := filepath.Join(b.dir, ".flowc", flow, id, "_run.json")
-	raw, err := os.ReadFile(p)
+	dir := filepath.Join(b.dir, ".flowc", flow, id)
+	latest, next := "_run.json", 1
+	for ; ; next++ {
+		if _, err := os.Stat(filepath.Join(dir, "_run."+strconv.Itoa(next)+".json")); err != nil {
+			break
+		}
+		latest = "_run." + strconv.Itoa(next) + ".json"
+	}
+	raw, err := os.ReadFile(filepath.Join(dir, latest))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +98,7 @@ func forgeRunning(t *testing.T, b *flowBin, flow, id string, pid int, start stri
 	rec["status"], rec["pid"], rec["pid_start"] = "running", pid, start
 	delete(rec, "finished")
 	raw, _ = json.Marshal(rec)
-	if err := os.WriteFile(p, raw, 0o600); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "_run."+strconv.Itoa(next)+".json"), raw, 0o600); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -20,6 +20,29 @@ var s3Pass *s3PassEnv
 type s3PassEnv struct {
 	endpoint, bucket string
 	n                int
+	// The local datastore each S3 prefix is compared against: one per
+	// prefix, so flows that share a prefix (SecondFlow reads FirstFlow's
+	// run) share it locally too.
+	localRoots map[string]string
+	flows      map[string]string // binary path -> its flow's name
+}
+
+// flowOf is the name of the flow a binary runs (show --format json).
+func (p *s3PassEnv) flowOf(t *testing.T, bin string) string {
+	t.Helper()
+	if name, ok := p.flows[bin]; ok {
+		return name
+	}
+	r := execIn(t, t.TempDir(), goEnv(), bin, "show", "--format", "json")
+	var g struct{ Flow string }
+	if r.code != 0 || json.Unmarshal([]byte(r.stdout), &g) != nil || g.Flow == "" {
+		t.Fatalf("show --format json:\n%s", r)
+	}
+	if p.flows == nil {
+		p.flows = map[string]string{}
+	}
+	p.flows[bin] = g.Flow
+	return g.Flow
 }
 
 // TestS3RunSuite runs the run suite (e2e/run_*_test.go: every example and
@@ -61,7 +84,18 @@ func (p *s3PassEnv) use(b *flowBin) {
 		"FLOWC_DATASTORE=s3",
 		"FLOWC_DATASTORE_ROOT=s3://"+p.bucket+"/"+prefix,
 		"FLOWC_DATASTORE_PATH_STYLE=true")
-	b.onRun = func(b *flowBin, id string, args []string) { p.compareEnd(b, prefix, id, args) }
+	b.onRun = func(b *flowBin, id string, args []string) {
+		// The prefix the binary ran on now: a test may point it at
+		// another binary's (SecondFlow reads FirstFlow's run).
+		for _, kv := range b.env {
+			if root, ok := strings.CutPrefix(kv, "FLOWC_DATASTORE_ROOT=s3://"+p.bucket+"/"); ok {
+				p.compareEnd(b, root, id, args)
+				return
+			}
+		}
+		t := b.t
+		t.Fatalf("the S3 pass lost its datastore root: %q", b.env)
+	}
 }
 
 // compareEnd runs the flow again on a local datastore, with the same
@@ -70,7 +104,14 @@ func (p *s3PassEnv) use(b *flowBin) {
 func (p *s3PassEnv) compareEnd(b *flowBin, prefix, id string, args []string) {
 	t := b.t
 	t.Helper()
-	root := filepath.Join(t.TempDir(), ".flowc")
+	if p.localRoots == nil {
+		p.localRoots = map[string]string{}
+	}
+	root, ok := p.localRoots[prefix]
+	if !ok {
+		root = filepath.Join(t.TempDir(), ".flowc")
+		p.localRoots[prefix] = root
+	}
 	env := append(goEnv(), "FLOWC_DATASTORE_ROOT="+root)
 	for _, kv := range b.env {
 		if !strings.HasPrefix(kv, "FLOWC_DATASTORE") && !strings.HasPrefix(kv, "AWS_") {
@@ -83,11 +124,11 @@ func (p *s3PassEnv) compareEnd(b *flowBin, prefix, id string, args []string) {
 		t.Fatalf("the same run on the local datastore failed:\n%s", r)
 	}
 	lid, _ := os.ReadFile(idFile)
-	dirs, _ := filepath.Glob(filepath.Join(root, "*", strings.TrimSpace(string(lid)), "End", "*"))
+	flow := p.flowOf(t, b.path)
+	dirs, _ := filepath.Glob(filepath.Join(root, flow, strings.TrimSpace(string(lid)), "End", "*"))
 	if len(dirs) != 1 {
-		t.Fatalf("local run %s has End tasks %q, want one", lid, dirs)
+		t.Fatalf("local run %s of %s has End tasks %q, want one", lid, flow, dirs)
 	}
-	flow := filepath.Base(filepath.Dir(filepath.Dir(filepath.Dir(dirs[0]))))
 	names, _ := os.ReadDir(dirs[0])
 	var files []string
 	for _, n := range names {

@@ -18,6 +18,7 @@ type Proxy struct {
 
 	mu     sync.Mutex
 	counts map[string]int
+	seen   []string                  // "KIND path?query" of each request since Reset
 	fault  func(r *http.Request) int // a status to answer with, 0 to forward
 }
 
@@ -33,6 +34,7 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		p.counts[Kind(r)]++
+		p.seen = append(p.seen, Kind(r)+" "+r.URL.RequestURI())
 		fault := p.fault
 		p.mu.Unlock()
 		if fault != nil {
@@ -69,10 +71,19 @@ func (p *Proxy) Counts() map[string]int {
 	return out
 }
 
+// Requests returns each request seen since the last Reset, as "KIND
+// path?query", in order: what a test prints when a count is over budget.
+func (p *Proxy) Requests() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]string(nil), p.seen...)
+}
+
 // Reset zeroes the counts.
 func (p *Proxy) Reset() {
 	p.mu.Lock()
 	p.counts = map[string]int{}
+	p.seen = nil
 	p.mu.Unlock()
 }
 

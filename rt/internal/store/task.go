@@ -156,29 +156,51 @@ func (s *Store) readJSON(key string, v any) error {
 // (never run, running, or crashed) is ErrNotFound. A marker that does not
 // parse (torn by a power loss) does not count.
 func (s *Store) LatestDone(p TaskPath) (*Done, error) {
-	_, d, err := s.latestDone(p)
+	_, d, err := s.latestDone(p, false)
+	return d, err
+}
+
+// LatestDoneOfNew is LatestDone for a task that is expected not to have
+// finished yet (a task checking, as it starts, that it is not a repeat):
+// it lists the task first, one request where LatestDone spends two on a
+// task without task.json.
+func (s *Store) LatestDoneOfNew(p TaskPath) (*Done, error) {
+	_, d, err := s.latestDone(p, true)
 	return d, err
 }
 
 // latestDone also returns the attempt number. A task that succeeded costs
 // one read (task.json); one that did not, that read, a listing of the task
-// directory and one read of a marker (more only after a power loss).
-func (s *Store) latestDone(p TaskPath) (int, *Done, error) {
+// directory and one read of a marker (more only after a power loss). With
+// listFirst, the listing comes first and task.json is read only if it is
+// listed.
+func (s *Store) latestDone(p TaskPath, listFirst bool) (int, *Done, error) {
 	if err := p.validate(); err != nil {
 		return 0, nil, err
 	}
-	d, err := s.readTaskFile(p)
-	if err == nil {
-		return d.Attempt, d, nil
+	var es []entry
+	if listFirst {
+		var err error
+		if es, err = s.b.list(taskKey(p)); err != nil {
+			return 0, nil, fmt.Errorf("listing task %q: %w", p, err)
+		}
 	}
-	if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged) {
-		return 0, nil, err
+	if !listFirst || slices.ContainsFunc(es, func(e entry) bool { return e.name == taskFile && !e.dir }) {
+		d, err := s.readTaskFile(p)
+		if err == nil {
+			return d.Attempt, d, nil
+		}
+		if !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged) {
+			return 0, nil, err
+		}
 	}
 	// Failed attempts, and the successful one of a datastore written
 	// before task.json (<a>.done with ok).
-	es, err := s.b.list(taskKey(p))
-	if err != nil {
-		return 0, nil, fmt.Errorf("listing task %q: %w", p, err)
+	if !listFirst {
+		var err error
+		if es, err = s.b.list(taskKey(p)); err != nil {
+			return 0, nil, fmt.Errorf("listing task %q: %w", p, err)
+		}
 	}
 	var attempts []int
 	for _, e := range es {
@@ -226,7 +248,7 @@ func (s *Store) CloneTask(src, dst TaskPath) error {
 	if src.Flow != dst.Flow {
 		return fmt.Errorf("cannot clone task %q into flow %q; blobs are stored per flow", src, dst.Flow)
 	}
-	a, d, err := s.latestDone(src)
+	a, d, err := s.latestDone(src, false)
 	if err != nil {
 		return fmt.Errorf("cloning task %q: %w", src, err)
 	}

@@ -172,7 +172,7 @@ func (t *task) checkRun(ctx context.Context) (done bool, err error) {
 		return false, err
 	}
 	t.run = r
-	d, err := t.st.LatestDone(t.path)
+	d, err := t.st.LatestDoneOfNew(t.path)
 	if errors.Is(err, store.ErrNotFound) {
 		return false, nil
 	}

@@ -132,7 +132,12 @@ type harness struct {
 
 // newHarness opens a store, records a run and its _parameters task
 // (N=21), as `run` does before its first task.
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T) *harness { return newHarnessPID(t, 0) }
+
+// newHarnessPID records the run as started by a scheduler with pid (0: a
+// cloud run, which has none), in its first record as `run` does: a task
+// reads only that one.
+func newHarnessPID(t *testing.T, pid int) *harness {
 	t.Helper()
 	t.Setenv("FLOWC_NAMESPACE", "") // task.Run sets it from the run record
 	behave = nil
@@ -143,7 +148,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	def := taskDef()
 	h := &harness{t: t, def: def, st: st, io: artifact.New(st, def)}
-	h.run, err = st.NewRun(&store.Run{Flow: "TaskFlow", User: "tester", Namespace: "user:tester", Status: "running", Started: time.Now()})
+	h.run, err = st.NewRun(&store.Run{Flow: "TaskFlow", User: "tester", Namespace: "user:tester", Status: "running", Started: time.Now(), PID: pid})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -521,13 +526,7 @@ func TestStartStoresGraphOfCloudRun(t *testing.T) {
 		t.Errorf("stored graph = %+v; want the flow's", g)
 	}
 
-	local := newHarness(t)
-	if err := local.st.UpdateRun("TaskFlow", local.run, func(r *store.Run) error {
-		r.PID = os.Getpid() // started by a local scheduler
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
+	local := newHarnessPID(t, os.Getpid()) // started by a local scheduler
 	local.mustExec(local.spec("Start", "1", "_parameters/0"))
 	if _, err := local.st.ReadGraph("TaskFlow", local.run); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a local run's Start stored the graph (%v); `run` does", err)
