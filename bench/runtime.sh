@@ -8,7 +8,10 @@
 #   a join over 10,000 inputs <= 1 s (the Join step of the 10,000 run, rerun);
 #   BIG=1: foreach 100,000 <= 300 s with the scheduler's peak RSS <= 64 MB;
 #   a 256 MB []byte artifact written and read <= 3 s, peak RSS <= 600 MB;
-#   <= 10 small files per task.
+#   <= 10 small files per task;
+#   DESIGN §8: `step` start-up of a flow binary within 10% of the same flow
+#   built with -tags flowc_nodeploy (no ui, package or target commands,
+#   none of their dependencies), measured back to back.
 # The machine may be shared: the load average is printed with each number.
 # Usage: bench/runtime.sh [BIG=1]
 set -euo pipefail
@@ -18,6 +21,7 @@ trap 'rm -rf "$tmp"' EXIT
 for f in linear foreach bigbytes; do
 	go build -o "$tmp/$f" "./rt/runner/testdata/$f"
 done
+go build -tags flowc_nodeploy -o "$tmp/foreach-nodeploy" ./rt/runner/testdata/foreach
 cd "$tmp"
 echo notes >notes.txt
 export FLOWC_DATASTORE_ROOT="$tmp/.flowc" FLOWC_USER=bench
@@ -66,6 +70,43 @@ for i in 1 2 3; do
 	t2=$(now)
 	awk -v s="$(awk "BEGIN{print $t1-$t0}")" -v f="$(awk "BEGIN{print $t2-$t1}")" -v l="$(load)" \
 		'BEGIN{printf "500 spawns of show: %.2f s; foreach 500: %.2f s; ratio %.2f (load %s)\n", s, f, f/s, l}'
+done
+
+# DESIGN §8: the start-up of `step` with the targets linked against the
+# same flow without them. Each binary runs, in turn, 100 tasks as the
+# scheduler starts them (the task marker in the environment): "no-op", a
+# task that already succeeded (start-up, the run record and the commit
+# marker read, nothing written), and "task", a new Body task (reads its
+# input, squares it, writes its artifacts, logs and marker). 5 rounds,
+# interleaved, so both binaries see the same machine; the minimum round is
+# what the binary costs, the others what the machine added.
+"$tmp/foreach" run --quiet --n 1
+run=$(last_run)
+step_loop() { # bin id-prefix count kind: CPU and wall of count sequential step processes
+	/usr/bin/time -f "%e %U %S %R" bash -c '
+		bin=$1 prefix=$2 count=$3 kind=$4 run=$5
+		for ((i = 1; i <= count; i++)); do
+			id=$prefix$i
+			[ "$kind" = noop ] && id=$prefix
+			FLOWC_TASK=ForeachFlow/10 "$bin" step Body --run-id "$run" --task-id "$id" --input-paths "$run/Start/1" --split-index 0 >/dev/null 2>&1 || exit 1
+		done' _ "$@" "$run" 2>&1 >/dev/null | tail -1
+}
+for kind in noop task; do
+	if [ "$kind" = noop ]; then # the no-op's task, committed once
+		for bin in foreach foreach-nodeploy; do step_loop "$tmp/$bin" "noop$bin" 1 task >/dev/null; done
+	fi
+	for i in 1 2 3 4 5; do
+		for bin in foreach foreach-nodeploy; do
+			echo "$bin $(step_loop "$tmp/$bin" "$kind$bin$i-" 100 "$kind") $(load)"
+		done
+	done | awk -v kind="$kind" '
+		{ wall = $2 * 10; cpu = ($3 + $4) * 10; flt = $5 / 100
+		  printf "step %s, %s: %.1f ms wall, %.1f ms CPU, %d page faults a task (load %s)\n", kind, $1, wall, cpu, flt, $6
+		  if (!($1 in w) || wall < w[$1]) w[$1] = wall
+		  if (!($1 in c) || cpu < c[$1]) c[$1] = cpu }
+		END { printf "step %s, best of 5: %.1f ms wall, %.1f ms CPU with the targets; %.1f ms, %.1f ms without: %+.0f%% wall, %+.0f%% CPU (DESIGN §8: <= 10%%)\n",
+			kind, w["foreach"], c["foreach"], w["foreach-nodeploy"], c["foreach-nodeploy"],
+			100 * (w["foreach"] / w["foreach-nodeploy"] - 1), 100 * (c["foreach"] / c["foreach-nodeploy"] - 1) }'
 done
 
 measure "foreach 100" "$tmp/foreach" run --quiet --n 100

@@ -46,12 +46,10 @@ type cli struct {
 	Resume resumeCmd `cmd:"" help:"Rerun a failed run from a step, reusing what succeeded before it."`
 	Tag    tagCmd    `cmd:"" help:"Add, remove or list the tags of a run."`
 	Spin   spinCmd   `cmd:"" help:"Rerun one step on the inputs of a past task, in a scratch run."`
-	UI     uiCmd     `cmd:"" name:"ui" help:"Browse runs in a web page: their graphs, logs and artifacts."`
 
-	Package packageCmd `cmd:"" help:"List or save the code package that deployments ship."`
-
-	StepFunctions stepFunctionsCmd `cmd:"" name:"step-functions" help:"Deploy the flow to AWS Step Functions + AWS Batch, and manage its runs. step-functions --name N <command> names the state machine (default: the flow's, or its //flow:project deployment name)."`
-	Argo          argoCmd          `cmd:"" name:"argo-workflows" help:"Deploy the flow to Argo Workflows on Kubernetes, and manage its runs. argo-workflows --name N <command> names the WorkflowTemplate (default: the flow's, or its //flow:project deployment name)."`
+	// The run browser, the code package and the targets (deploy.go);
+	// empty in a binary built with -tags flowc_nodeploy (nodeploy.go).
+	deployCmds
 }
 
 // Env is what commands run with.
@@ -96,7 +94,7 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 	var c cli
 	if def.Params != nil {
 		c.Run.Plugins = kong.Plugins{def.Params()}
-		c.StepFunctions.Trigger.Plugins = kong.Plugins{def.Params()}
+		c.deployCmds.params(def)
 	}
 	desc := def.Graph.Doc
 	if desc == "" {
@@ -115,7 +113,7 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 	if err != nil {
 		return fail(fmt.Errorf("building the command line: %w", err))
 	}
-	if args, err = c.StepFunctions.takeName(args); err != nil {
+	if args, err = c.deployCmds.takeArgs(args); err != nil {
 		return fail(err)
 	}
 	kctx, err := parser.Parse(args)

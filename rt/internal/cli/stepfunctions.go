@@ -1,3 +1,5 @@
+//go:build !flowc_nodeploy
+
 package cli
 
 // The step-functions commands (§8.2): this file is their only wiring into

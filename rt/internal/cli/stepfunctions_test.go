@@ -1,3 +1,5 @@
+//go:build !flowc_nodeploy
+
 package cli
 
 import (

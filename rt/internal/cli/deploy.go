@@ -1,0 +1,34 @@
+//go:build !flowc_nodeploy
+
+package cli
+
+import (
+	"github.com/alecthomas/kong"
+
+	"github.com/flowc-dev/flowc/rt"
+)
+
+// deployCmds are the commands that reach beyond the local runtime: the run
+// browser, the code package and the targets. A flow binary has them by
+// default (the binary that runs a flow deploys it, DESIGN §8); building it
+// with -tags flowc_nodeploy leaves them and their dependencies out
+// (nodeploy.go), which bench/runtime.sh uses to check that linking them
+// does not slow a task's start-up.
+type deployCmds struct {
+	UI uiCmd `cmd:"" name:"ui" help:"Browse runs in a web page: their graphs, logs and artifacts."`
+
+	Package packageCmd `cmd:"" help:"List or save the code package that deployments ship."`
+
+	StepFunctions stepFunctionsCmd `cmd:"" name:"step-functions" help:"Deploy the flow to AWS Step Functions + AWS Batch, and manage its runs. step-functions --name N <command> names the state machine (default: the flow's, or its //flow:project deployment name)."`
+	Argo          argoCmd          `cmd:"" name:"argo-workflows" help:"Deploy the flow to Argo Workflows on Kubernetes, and manage its runs. argo-workflows --name N <command> names the WorkflowTemplate (default: the flow's, or its //flow:project deployment name)."`
+}
+
+// params gives the commands that take the flow's parameters their flags.
+func (c *deployCmds) params(def *rt.FlowDef) {
+	c.StepFunctions.Trigger.Plugins = kong.Plugins{def.Params()}
+}
+
+// takeArgs takes out of args what a command reads before kong parses.
+func (c *deployCmds) takeArgs(args []string) ([]string, error) {
+	return c.StepFunctions.takeName(args)
+}
