@@ -3,6 +3,7 @@ package cli
 import (
 	"errors"
 
+	"github.com/flowc-dev/flowc/rt/internal/store"
 	"github.com/flowc-dev/flowc/rt/internal/task"
 	"github.com/flowc-dev/flowc/rt/taskspec"
 )
@@ -19,7 +20,7 @@ func (c *stepCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	st, err := e.OpenStore()
+	st, err := e.OpenStoreFor(store.Task)
 	if err != nil {
 		return err
 	}

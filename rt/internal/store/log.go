@@ -73,6 +73,9 @@ func (s *Store) CreateLog(p TaskPath, attempt int, stream string) (*LogWriter, e
 	}
 	w := &LogWriter{s: s, key: attemptKey(p, attempt, stream)}
 	w.next, w.most = s.partEvery()
+	if stream != "stderr" {
+		return w, nil // the runtime writes a fatal error to stderr only
+	}
 	if err := w.openCrash(); err != nil {
 		return nil, fmt.Errorf("creating log %q: %w", s.b.where(w.key), err)
 	}
@@ -80,7 +83,7 @@ func (s *Store) CreateLog(p TaskPath, attempt int, stream string) (*LogWriter, e
 }
 
 // openCrash creates the file a fatal runtime error is written to (see
-// CrashFile). Locally it is <a>.<stream>.crash in the task directory,
+// CrashFile), for stderr. Locally it is <a>.<stream>.crash in the task directory,
 // removed at Close when empty, so a crashed task's last words stay with
 // its log; elsewhere a temp file, since a dead process uploads nothing.
 func (w *LogWriter) openCrash() error {
@@ -97,7 +100,7 @@ func (w *LogWriter) openCrash() error {
 }
 
 // CrashFile is a file for runtime/debug.SetCrashOutput: a Go fatal error
-// kills the process before its last part is written.
+// kills the process before its last part is written. nil for stdout.
 func (w *LogWriter) CrashFile() *os.File { return w.crash }
 
 func (w *LogWriter) Write(b []byte) (int, error) {

@@ -37,6 +37,12 @@ const (
 	// store's records and write-once blobs rely on. Run and resume open
 	// with it, once per run, so no task pays for it.
 	Bind
+	// Task is ReadWrite for a task process (`step`): a local root is not
+	// probed for writability (a temp file created and removed at every
+	// start), since the run the task belongs to opened it with Bind, and
+	// a task in a root without that run fails as "run not found". A local
+	// root opens as with ReadOnly.
+	Task
 )
 
 // provider is the metadata provider the root is bound to.
@@ -59,9 +65,10 @@ func OpenConfig(c Config, mode Mode) (*Store, error) {
 		}
 		var s *Store
 		var err error
-		if mode == ReadOnly {
+		switch mode {
+		case ReadOnly, Task:
 			s, err = openLocalReadOnly(c.Root)
-		} else {
+		default:
 			s, err = Open(c.Root)
 		}
 		if err == nil && mode == Bind {
