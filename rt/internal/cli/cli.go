@@ -100,7 +100,12 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 	if desc == "" {
 		desc = "Flow " + def.Graph.Flow + "."
 	}
-	parser, err := kong.New(&c,
+	args, err := c.deployCmds.takeArgs(args)
+	if err != nil {
+		return fail(err)
+	}
+	model, globals := narrow(&c, args)
+	parser, err := kong.New(model,
 		kong.Name(name),
 		kong.Description(desc),
 		kong.Writers(stdout, stderr),
@@ -113,14 +118,11 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 	if err != nil {
 		return fail(fmt.Errorf("building the command line: %w", err))
 	}
-	if args, err = c.deployCmds.takeArgs(args); err != nil {
-		return fail(err)
-	}
 	kctx, err := parser.Parse(args)
 	if err != nil {
 		return fail(err)
 	}
-	e.G = &c.Globals
+	e.G = globals
 	if err := e.G.validate(); err != nil {
 		return fail(err)
 	}

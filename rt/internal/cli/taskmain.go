@@ -88,16 +88,22 @@ func envName(f reflect.StructField) string {
 	}
 	name := f.Tag.Get("name")
 	if name == "" {
-		var b strings.Builder
-		rs := []rune(f.Name)
-		for i, r := range rs {
-			if i > 0 && unicode.IsUpper(r) && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]) ||
-				i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
-				b.WriteByte('-')
-			}
-			b.WriteRune(unicode.ToLower(r))
-		}
-		name = b.String()
+		name = kebab(f.Name)
 	}
 	return "FLOWC_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_"))
+}
+
+// kebab is kong's flag or command name for a field name: DatastoreRoot is
+// datastore-root.
+func kebab(field string) string {
+	var b strings.Builder
+	rs := []rune(field)
+	for i, r := range rs {
+		if i > 0 && unicode.IsUpper(r) && (unicode.IsLower(rs[i-1]) || unicode.IsDigit(rs[i-1]) ||
+			i+1 < len(rs) && unicode.IsLower(rs[i+1])) {
+			b.WriteByte('-')
+		}
+		b.WriteRune(unicode.ToLower(r))
+	}
+	return b.String()
 }
