@@ -2,6 +2,8 @@ package taskspec
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"strings"
 )
 
@@ -30,6 +32,9 @@ const (
 	// EnvEndsRun, set to 1 on the End task, marks the run succeeded when
 	// End commits (a cloud run has no scheduler to do it).
 	EnvEndsRun = "FLOWC_ENDS_RUN"
+	// EnvMaxNumSplits bounds a foreach (create --max-num-splits): the
+	// foreach task fails when it has more splits.
+	EnvMaxNumSplits = "FLOWC_MAX_NUM_SPLITS"
 )
 
 // The files a task writes under EnvOutputs.
@@ -66,4 +71,49 @@ func ExpandSplits(prefix string, n int) ([]string, error) {
 		ids[i] = fmt.Sprintf("%s%d", prefix, i)
 	}
 	return ids, nil
+}
+
+// An engine that starts the children of an array job from one
+// definition (an AWS Batch array job) cannot write each child's index
+// into its arguments: the definition writes ArrayIndex where the index
+// goes (in --task-id, --split-index and --input-paths: "Body-3.@",
+// "--split-index @"), and sets EnvArrayIndexVar to the name of the
+// variable the engine gives each child its index in
+// (AWS_BATCH_JOB_ARRAY_INDEX). The task puts the index in before it reads
+// its arguments (ExpandArrayIndex). No id holds ArrayIndex otherwise: it
+// is not a valid id character.
+const (
+	EnvArrayIndexVar = "FLOWC_ARRAY_INDEX_VAR"
+	ArrayIndex       = "@"
+)
+
+// ExpandArrayIndex replaces ArrayIndex in the values of the step
+// command's --task-id, --split-index and --input-paths (args are the
+// arguments after StepCommand) with the index in the variable
+// EnvArrayIndexVar names. Without EnvArrayIndexVar, args are returned as
+// they are.
+func ExpandArrayIndex(args []string) ([]string, error) {
+	name := os.Getenv(EnvArrayIndexVar)
+	if name == "" {
+		return args, nil
+	}
+	v := os.Getenv(name)
+	if n, err := strconv.Atoi(v); err != nil || n < 0 || strconv.Itoa(n) != v {
+		return nil, fmt.Errorf("%s=%s, but $%s is %q, not an array index; the engine sets it on each child of an array job", EnvArrayIndexVar, name, name, v)
+	}
+	out := append([]string(nil), args...)
+	expand := func(s string) string { return strings.ReplaceAll(s, ArrayIndex, v) }
+	for i := 0; i < len(out); i++ {
+		flag, val, hasVal := strings.Cut(out[i], "=")
+		if flag != flagTaskID && flag != flagSplitIndex && flag != flagInputPaths {
+			continue
+		}
+		if hasVal {
+			out[i] = flag + "=" + expand(val)
+		} else if i+1 < len(out) {
+			i++
+			out[i] = expand(out[i])
+		}
+	}
+	return out, nil
 }

@@ -129,3 +129,27 @@ func TestCloudTaskID(t *testing.T) {
 		}
 	}
 }
+
+func TestExpandArrayIndex(t *testing.T) {
+	args := []string{"Body", "--run-id", "sfn-x", "--task-id", "Body-2.@", "--input-paths=sfn-x/Fan/Fan-2", "--split-index", "@"}
+	t.Setenv(EnvArrayIndexVar, "")
+	if got, err := ExpandArrayIndex(args); err != nil || !reflect.DeepEqual(got, args) {
+		t.Errorf("without %s: %q, %v; want the arguments as they are", EnvArrayIndexVar, got, err)
+	}
+	t.Setenv(EnvArrayIndexVar, "AWS_BATCH_JOB_ARRAY_INDEX")
+	t.Setenv("AWS_BATCH_JOB_ARRAY_INDEX", "17")
+	got, err := ExpandArrayIndex(args)
+	want := []string{"Body", "--run-id", "sfn-x", "--task-id", "Body-2.17", "--input-paths=sfn-x/Fan/Fan-2", "--split-index", "17"}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("ExpandArrayIndex = %q, %v; want %q", got, err, want)
+	}
+	if s, err := ParseStep(got); err != nil || s.SplitIndex != 17 || s.TaskID != "Body-2.17" {
+		t.Errorf("ParseStep: %+v, %v", s, err)
+	}
+	for _, bad := range []string{"", "x", "-1", "01"} {
+		t.Setenv("AWS_BATCH_JOB_ARRAY_INDEX", bad)
+		if _, err := ExpandArrayIndex(args); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("index %q: want a one-line error, got %v", bad, err)
+		}
+	}
+}

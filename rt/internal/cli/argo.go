@@ -9,15 +9,12 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
 	"github.com/alecthomas/kong"
 
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/codepkg"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
-	"github.com/flowc-dev/flowc/rt/internal/runstate"
-	"github.com/flowc-dev/flowc/rt/internal/store"
 	"github.com/flowc-dev/flowc/targets/argo"
 	"github.com/flowc-dev/flowc/targets/deploy"
 )
@@ -432,32 +429,5 @@ func (c *argoDeleteCmd) Run(e *Env, parent *argoCmd) error {
 }
 
 // Run records the outcome of a workflow that did not end by End
-// succeeding: the exit handler runs it after every workflow; a run End
-// already marked, or one that never started (Start refused its
-// parameters), is left as it is.
-func (c *argoFinishCmd) Run(e *Env) error {
-	st, err := e.OpenStore()
-	if err != nil {
-		return err
-	}
-	md, err := e.Metadata(st)
-	if err != nil {
-		return err
-	}
-	flow := e.Def.Graph.Flow
-	r, err := md.GetRun(e.Ctx, flow, c.RunID)
-	if errors.Is(err, store.ErrNotFound) {
-		fmt.Fprintf(e.Stdout, "run %s was never recorded; nothing to mark\n", c.RunID)
-		return nil
-	} else if err != nil {
-		return err
-	}
-	if r.Status != string(runstate.Running) {
-		return nil
-	}
-	status := runstate.Failed
-	if c.Status == "Succeeded" {
-		status = runstate.Succeeded
-	}
-	return md.Finish(e.Ctx, flow, c.RunID, string(status), time.Now())
-}
+// succeeding: the exit handler runs it after every workflow.
+func (c *argoFinishCmd) Run(e *Env) error { return finishCloudRun(e, c.RunID, c.Status) }

@@ -27,10 +27,6 @@ import (
 // engine what to branch on, and End marks the run succeeded. A local run
 // sets none of the environment entries, so none of this runs for it.
 
-// EnvMaxNumSplits bounds a cloud foreach (create --max-num-splits); the
-// foreach task fails when it has more splits.
-const EnvMaxNumSplits = "FLOWC_MAX_NUM_SPLITS"
-
 // cloudPrepare runs before the task: it records the run (Start) and
 // expands AllSplits input paths.
 func cloudPrepare(e *Env, st *store.Store, md metadata.Provider, sp *taskspec.Step) error {
@@ -49,12 +45,44 @@ func cloudPrepare(e *Env, st *store.Store, md metadata.Provider, sp *taskspec.St
 			return fmt.Errorf("run %q of flow %s belongs to execution %s, not %s; a run id is used by one execution", sp.RunID, flow, r.EngineRun, engine)
 		}
 	}
+	if engine != "" {
+		if err := cloudAttempt(e, st, sp); err != nil {
+			return err
+		}
+	}
 	if strings.Contains(sp.InputPaths, taskspec.AllSplits) {
 		expanded, err := expandSplits(e.Def.Graph, st, sp)
 		if err != nil {
 			return err
 		}
 		sp.InputPaths = expanded
+	}
+	return nil
+}
+
+// cloudAttempt takes the attempt number from the datastore (§8.1): the
+// next after the last failed one, whatever the engine passed, so that an
+// engine's own retry (a Batch array child's RetryStrategy, which cannot
+// pass a number) or a duplicate delivery agrees with it. An engine that
+// retried at once is made up for: the task waits what is left of the
+// step's minutes_between.
+func cloudAttempt(e *Env, st *store.Store, sp *taskspec.Step) error {
+	d, err := st.LatestDone(store.TaskPath{Flow: e.Def.Graph.Flow, Run: sp.RunID, Step: sp.Step, Task: sp.TaskID})
+	if errors.Is(err, store.ErrNotFound) || err == nil && (d.OK || sp.RetryCount > d.Attempt) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	sp.RetryCount = d.Attempt + 1
+	if step := e.Def.Graph.Step(sp.Step); step != nil && step.Retry != nil && step.Retry.MinutesBetween > 0 {
+		if wait := time.Duration(step.Retry.MinutesBetween)*time.Minute - time.Since(d.Finished); wait > 0 {
+			select {
+			case <-time.After(wait):
+			case <-e.Ctx.Done():
+				return e.Ctx.Err()
+			}
+		}
 	}
 	return nil
 }
@@ -169,35 +197,39 @@ func indexPath(prefix string) ([]int, error) {
 }
 
 // cloudFinish runs after a task succeeded (or found it had already): it
-// writes what the engine branches on, and End marks the run.
+// checks a foreach's width, writes what the engine branches on, and End
+// marks the run.
 func cloudFinish(e *Env, st *store.Store, md metadata.Provider, sp taskspec.Step) error {
 	dir := os.Getenv(taskspec.EnvOutputs)
 	ends := os.Getenv(taskspec.EnvEndsRun) == "1"
-	if dir == "" && !ends {
+	maxSplits, hasMax := os.LookupEnv(taskspec.EnvMaxNumSplits)
+	if dir == "" && !ends && !hasMax {
 		return nil
 	}
 	g := e.Def.Graph
 	path := store.TaskPath{Flow: g.Flow, Run: sp.RunID, Step: sp.Step, Task: sp.TaskID}
-	if dir != "" {
+	step := g.Step(sp.Step)
+	if dir != "" || hasMax && step.Kind == rt.KindForeach {
 		d, err := st.LatestDone(path)
 		if err != nil {
 			return err
 		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			return err
+		if max, err := strconv.Atoi(maxSplits); err == nil && step.Kind == rt.KindForeach && d.NumSplits > max {
+			return fmt.Errorf("foreach %s has %d splits, more than --max-num-splits %d; redeploy with a larger --max-num-splits", sp.Step, d.NumSplits, max)
 		}
-		step := g.Step(sp.Step)
-		switch step.Kind {
-		case rt.KindForeach:
-			if max, err := strconv.Atoi(os.Getenv(EnvMaxNumSplits)); err == nil && d.NumSplits > max {
-				return fmt.Errorf("foreach %s has %d splits, more than --max-num-splits %d; redeploy with a larger --max-num-splits", sp.Step, d.NumSplits, max)
-			}
-			if err := os.WriteFile(filepath.Join(dir, taskspec.OutputNumSplits), []byte(strconv.Itoa(d.NumSplits)), 0o644); err != nil {
+		if dir != "" {
+			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return err
 			}
-		case rt.KindSwitch:
-			if err := os.WriteFile(filepath.Join(dir, taskspec.OutputSwitchCase), []byte(d.SwitchCase), 0o644); err != nil {
-				return err
+			switch step.Kind {
+			case rt.KindForeach:
+				if err := os.WriteFile(filepath.Join(dir, taskspec.OutputNumSplits), []byte(strconv.Itoa(d.NumSplits)), 0o644); err != nil {
+					return err
+				}
+			case rt.KindSwitch:
+				if err := os.WriteFile(filepath.Join(dir, taskspec.OutputSwitchCase), []byte(d.SwitchCase), 0o644); err != nil {
+					return err
+				}
 			}
 		}
 	}
@@ -211,4 +243,37 @@ func cloudFinish(e *Env, st *store.Store, md metadata.Provider, sp taskspec.Step
 		}
 	}
 	return nil
+}
+
+// finishCloudRun records the outcome of a cloud run that did not end by
+// End succeeding: the engine's failure path runs it (an Argo exit
+// handler, a Step Functions Catch). A run End already marked, or one that
+// was never recorded (Start refused its parameters), is left as it is.
+// status is the engine's: "Succeeded" marks the run succeeded, anything
+// else failed.
+func finishCloudRun(e *Env, runID, status string) error {
+	st, err := e.OpenStore()
+	if err != nil {
+		return err
+	}
+	md, err := e.Metadata(st)
+	if err != nil {
+		return err
+	}
+	flow := e.Def.Graph.Flow
+	r, err := md.GetRun(e.Ctx, flow, runID)
+	if errors.Is(err, store.ErrNotFound) {
+		fmt.Fprintf(e.Stdout, "run %s was never recorded; nothing to mark\n", runID)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if r.Status != string(runstate.Running) {
+		return nil
+	}
+	st2 := runstate.Failed
+	if status == "Succeeded" {
+		st2 = runstate.Succeeded
+	}
+	return md.Finish(e.Ctx, flow, runID, string(st2), time.Now())
 }

@@ -16,7 +16,11 @@ type stepCmd struct {
 }
 
 func (c *stepCmd) Run(e *Env) error {
-	sp, err := taskspec.ParseStep(c.Args)
+	args, err := taskspec.ExpandArrayIndex(c.Args)
+	if err != nil {
+		return err
+	}
+	sp, err := taskspec.ParseStep(args)
 	if err != nil {
 		return err
 	}
