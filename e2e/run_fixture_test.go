@@ -15,6 +15,7 @@ import (
 // per test would cost seconds each).
 type testModule struct {
 	name string
+	env  []string // added to the build's environment
 	once sync.Once
 	dir  string
 	err  error
@@ -56,7 +57,7 @@ func (m *testModule) build() {
 	} {
 		cmd := exec.Command(args[0], args[1:]...)
 		cmd.Dir = m.dir
-		cmd.Env = goEnv()
+		cmd.Env = append(goEnv(), m.env...)
 		var out bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &out
 		if err := cmd.Run(); err != nil {

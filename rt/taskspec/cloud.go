@@ -35,6 +35,9 @@ const (
 	// EnvMaxNumSplits bounds a foreach (create --max-num-splits): the
 	// foreach task fails when it has more splits.
 	EnvMaxNumSplits = "FLOWC_MAX_NUM_SPLITS"
+	// EnvRunTags, on a Start task, is a JSON array of the user tags the
+	// task records on the run it creates (a deployment's create --tag).
+	EnvRunTags = "FLOWC_RUN_TAGS"
 )
 
 // The files a task writes under EnvOutputs.

@@ -259,15 +259,17 @@ func NewExecutionName(now time.Time) string {
 	return now.UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b)
 }
 
-// Trigger starts an execution with the run's parameters (name -> value as
-// JSON) and returns its run id, sfn-<execution name>.
-func (c *Client) Trigger(ctx context.Context, stateMachine string, params map[string]json.RawMessage, exec string) (string, error) {
+// Trigger starts an execution with the run's parameters (a JSON object
+// of flag name -> value as the command line takes it, the Start task's
+// taskspec.EnvRunParameters; nil for none) and returns its run id,
+// sfn-<execution name>.
+func (c *Client) Trigger(ctx context.Context, stateMachine string, params json.RawMessage, exec string) (string, error) {
 	d, err := c.mustFind(ctx, stateMachine)
 	if err != nil {
 		return "", err
 	}
 	if params == nil {
-		params = map[string]json.RawMessage{}
+		params = json.RawMessage("{}")
 	}
 	input, err := json.Marshal(map[string]any{"Parameters": params})
 	if err != nil {

@@ -153,7 +153,7 @@ func TestDeployLifecycle(t *testing.T) {
 		t.Fatalf("schedule: %+v, %v", s, err)
 	}
 
-	run, err := c.Trigger(ctx, "Sched", map[string]json.RawMessage{"num": json.RawMessage("5")}, NewExecutionName(time.Now()))
+	run, err := c.Trigger(ctx, "Sched", json.RawMessage(`{"num":"5"}`), NewExecutionName(time.Now()))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,9 @@ type Options struct {
 	MaxNumSplits int
 	// Platform is the task platform, e.g. linux/amd64.
 	Platform string
+	// RunTags are create --tag: user tags of every run the deployment
+	// starts (the Start task records them).
+	RunTags []string
 }
 
 // Secret is one --secret NAME=REF: the environment variable NAME of every

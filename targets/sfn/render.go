@@ -383,13 +383,20 @@ func (r *renderer) choice(sc *scope, st *rt.Step) string {
 	ch := &State{Type: "Choice"}
 	chName := sc.add(sc.name(st.Name+".switch"), ch)
 	read.Next = chName
+	// The task stores the step it chose, so the Choice branches on steps
+	// (cases with the same step are one branch).
 	v := "$.case_" + st.Name + ".v." + CaseKey
+	seen := map[string]bool{}
 	for _, c := range st.Switch.Cases {
+		if seen[c.Step] {
+			continue
+		}
+		seen[c.Step] = true
 		if c.Step == st.Name {
 			r.errorf("step %q: a switch case back to its own step is not supported on Step Functions yet; run the flow locally or on Argo Workflows", st.Name)
 			continue
 		}
-		val := c.Value
+		val := c.Step
 		next := r.edge(sc, st, c.Step)
 		if next == "" {
 			r.errorf("step %q: a switch case that ends a Distributed Map's body is not supported; add a step that the cases meet in", st.Name)
@@ -513,9 +520,8 @@ func (r *renderer) catch(sc *scope, s *State) {
 // failure renders the task the Catch goes to, then the run's Fail.
 func (r *renderer) failure(top *scope) {
 	args := append([]expr{lit(BinaryPath)}, lits(r.o.Selector)...)
-	args = append(args, lit(FailRunCommand))
-	args = append(args, lits(failRunArgs)...)
-	args = append(args, format(runID()...))
+	args = append(args, lits(FinishArgs)...)
+	args = append(args, lit("--run-id"), format(runID()...), lit("--status"), lit("Failed"))
 	start := r.g.Step("Start")
 	s := r.submit(top, start, "RunFailed", args, nil)
 	s.Next = failState

@@ -29,8 +29,21 @@ func (r *renderer) task(sc *scope, st *rt.Step, inputs expr) *State {
 	s := r.submit(sc, st, st.Name, args, st)
 	if st.Name == "Start" {
 		env := s.Parameters["ContainerOverrides"].(map[string]any)["Environment"].([]map[string]any)
-		env = append(env, map[string]any{"Name": EnvParameters, "Value.$": "States.JsonToString($.Parameters)"})
+		env = append(env, map[string]any{"Name": taskspec.EnvRunParameters, "Value.$": "States.JsonToString($.Parameters)"})
 		s.Parameters["ContainerOverrides"].(map[string]any)["Environment"] = env
+	}
+	if st.Name == "Start" && len(r.o.RunTags) > 0 {
+		tags, _ := json.Marshal(r.o.RunTags)
+		addEnv(s, taskspec.EnvRunTags, string(tags))
+	}
+	if st.Kind == rt.KindEnd {
+		addEnv(s, taskspec.EnvEndsRun, "1")
+	}
+	if st.Kind == rt.KindForeach {
+		addEnv(s, taskspec.EnvMaxNumSplits, strconv.Itoa(r.o.MaxNumSplits))
+	}
+	if sc.array {
+		addEnv(s, taskspec.EnvArrayIndexVar, batchArrayIndex)
 	}
 	if sc.array {
 		s.Parameters["ArrayProperties"] = map[string]any{"Size.$": sc.size}
@@ -53,6 +66,12 @@ func (r *renderer) task(sc *scope, st *rt.Step, inputs expr) *State {
 	return s
 }
 
+// addEnv adds one variable to a submit state's container overrides.
+func addEnv(s *State, name, value string) {
+	over := s.Parameters["ContainerOverrides"].(map[string]any)
+	over["Environment"] = append(over["Environment"].([]map[string]any), map[string]any{"Name": name, "Value": value})
+}
+
 // batchRetry retries Batch's own errors (throttling, service errors),
 // apart from the task's failures and whatever the flow's retry says.
 var batchRetry = Retrier{
@@ -64,15 +83,14 @@ var batchRetry = Retrier{
 // environment every task gets; st gives the step's directives (its
 // queue, job definition, resources, timeout, env).
 func (r *renderer) submit(sc *scope, st *rt.Step, jobName string, args []expr, directives *rt.Step) *State {
+	// A task's argv ends with the step command, which the marker counts;
+	// the finish task's is no task, and gets no marker.
 	n := 0
 	for i, a := range args {
 		if a.code == "" && a.lit == taskspec.StepCommand && i > 0 {
 			n = len(args) - i
 			break
 		}
-	}
-	if n == 0 {
-		n = len(args) - 1 - len(r.o.Selector)
 	}
 	env := r.env(n)
 	if directives != nil {
@@ -111,10 +129,11 @@ func (r *renderer) submit(sc *scope, st *rt.Step, jobName string, args []expr, d
 // environment (JobEnv): the marker that makes the process a task of the
 // last n arguments, and the execution.
 func (r *renderer) env(n int) []map[string]any {
-	return []map[string]any{
-		{"Name": taskspec.EnvMarker, "Value": r.g.Flow + "/" + strconv.Itoa(n)},
-		{"Name": EnvExecution, "Value.$": execID.code},
+	env := []map[string]any{{"Name": taskspec.EnvEngineRun, "Value.$": execID.code}}
+	if n > 0 {
+		env = append([]map[string]any{{"Name": taskspec.EnvMarker, "Value": r.g.Flow + "/" + strconv.Itoa(n)}}, env...)
 	}
+	return env
 }
 
 // JobEnv is the environment of every job definition: the datastore,

@@ -41,6 +41,7 @@ type Moto struct {
 	Bucket string // the datastore's bucket
 	LogDir string // each job's output, <job id>.log
 	Home   string // the deployer's home (XDG_CONFIG_HOME holds production tokens)
+	log    string // the server's output
 }
 
 // Credentials are moto's: any value works, but tasks must be given them.
@@ -50,7 +51,8 @@ const (
 )
 
 // StartMoto starts the server for the test (stopped at cleanup) with
-// binary as the image's /flowc/flow. The server's environment, which every
+// binary as the image's /flowc/flow; when binary is a directory, an
+// image of repository .../<name> runs the file <name> in it. The server's environment, which every
 // job inherits, is only what a Batch job gets from its engine: credentials,
 // region, the endpoint.
 func StartMoto(t TB, binary string) *Moto {
@@ -81,7 +83,8 @@ func StartMoto(t TB, binary string) *Moto {
 		"FLOWCTEST_IMAGE_BINARY="+binary,
 		"FLOWCTEST_LOG_DIR="+m.LogDir,
 	)
-	log, err := os.Create(filepath.Join(dir, "moto.log"))
+	m.log = filepath.Join(dir, "moto.log")
+	log, err := os.Create(m.log)
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -221,6 +224,16 @@ func (m *Moto) seed() error {
 		return fmt.Errorf("s3 CreateBucket: %s", resp.Status)
 	}
 	return nil
+}
+
+// ServerLog is the end of the server's output (its tracebacks), for a
+// failing test's report.
+func (m *Moto) ServerLog() string {
+	b, _ := os.ReadFile(m.log)
+	if len(b) > 20000 {
+		b = b[len(b)-20000:]
+	}
+	return string(b)
 }
 
 // JobLogs is the output of every job that ran, for a failing test's report.

@@ -119,7 +119,18 @@ func cloudCreateRun(e *Env, st *store.Store, md metadata.Provider, id, engine, p
 	if err != nil {
 		return err
 	}
-	r := e.newRun(nil)
+	var tags []string
+	if v, ok := os.LookupEnv(taskspec.EnvRunTags); ok {
+		if err := json.Unmarshal([]byte(v), &tags); err != nil {
+			return fmt.Errorf("%s is not a JSON array of tags: %v; redeploy the flow", taskspec.EnvRunTags, err)
+		}
+		for _, t := range tags {
+			if err := validTag(taskspec.EnvRunTags, t); err != nil {
+				return err
+			}
+		}
+	}
+	r := e.newRun(tags)
 	r.ID, r.Params, r.EngineRun, r.PID, r.PIDStart = id, ps.display, engine, 0, ""
 	r.Flow = e.Def.Graph.Flow
 	// The parameters first: once the run is recorded, a reader expects

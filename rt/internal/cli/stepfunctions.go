@@ -6,19 +6,15 @@ package cli
 // the flow binary; the target itself is targets/sfn, with a Go API.
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/alecthomas/kong"
 
-	"github.com/flowc-dev/flowc/rt"
-	"github.com/flowc-dev/flowc/rt/codec"
 	"github.com/flowc-dev/flowc/rt/codepkg"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/targets/deploy"
@@ -36,7 +32,16 @@ type stepFunctionsCmd struct {
 	ListRuns  sfnListRunsCmd  `cmd:"" name:"list-runs" help:"List the runs of the deployed flow, newest first."`
 	Terminate sfnTerminateCmd `cmd:"" help:"Stop one run."`
 	Delete    sfnDeleteCmd    `cmd:"" help:"Remove the state machine, its schedule and its job definitions."`
+	Finish    sfnFinishCmd    `cmd:"" hidden:"" help:"Record a run's outcome (internal: the state machine's Catch)."`
 }
+
+// sfnFinishCmd is the task the state machine's Catch runs (sfn.FinishArgs).
+type sfnFinishCmd struct {
+	RunID  string `required:"" help:"The run id."`
+	Status string `required:"" help:"The execution's outcome: Succeeded or Failed."`
+}
+
+func (c *sfnFinishCmd) Run(e *Env) error { return finishCloudRun(e, c.RunID, c.Status) }
 
 // deployment is the flow's deployment under the globals' project options.
 func (c *stepFunctionsCmd) deployment(e *Env) (deploy.Deployment, string, error) {
@@ -95,7 +100,7 @@ type sfnCreateCmd struct {
 	Secret           []string `sep:"none" placeholder:"NAME=REF" help:"Give every task the Secrets Manager or SSM secret REF as $NAME (repeatable)."`
 	Authorize        string   `placeholder:"TOKEN" help:"The production token of a deployment someone else made."`
 	GenerateNewToken bool     `help:"Rotate the deployment's production token."`
-	Tag              []string `sep:"none" placeholder:"TAG" help:"Tag the state machine (key:value or key; repeatable)."`
+	Tag              []string `sep:"none" placeholder:"TAG" help:"Tag every run of the deployment (repeatable), as run --tag does."`
 }
 
 // options are the definition's settings; token "" stands for the one
@@ -115,6 +120,11 @@ func (c *sfnCreateCmd) options(e *Env, d deploy.Deployment, name, token string, 
 	if c.MaxNumSplits < 1 || c.MaxWorkers < 0 {
 		return sfn.Options{}, fmt.Errorf("--max-num-splits must be at least 1 and --max-workers at least 0")
 	}
+	for _, t := range c.Tag {
+		if err := validTag("--tag", t); err != nil {
+			return sfn.Options{}, err
+		}
+	}
 	if token == "" {
 		token = tokenPending
 	}
@@ -122,7 +132,7 @@ func (c *sfnCreateCmd) options(e *Env, d deploy.Deployment, name, token string, 
 		Name: name, Selector: e.Selector, JobQueue: c.JobQueue, DatastoreRoot: e.G.DatastoreRoot,
 		Namespace: deploy.Namespace(token), User: ns.User(),
 		Branch: e.G.Branch, Production: e.G.Production, JobRole: c.JobRole, Secrets: secrets,
-		MaxWorkers: c.MaxWorkers, MaxNumSplits: c.MaxNumSplits, Platform: c.Platform,
+		MaxWorkers: c.MaxWorkers, MaxNumSplits: c.MaxNumSplits, Platform: c.Platform, RunTags: c.Tag,
 	}, nil
 }
 
@@ -194,7 +204,7 @@ func (c *sfnCreateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 		fmt.Fprintf(e.Stderr, "note: %s\n", n)
 	}
 	tags := map[string]string{}
-	for _, t := range append(d.Tags(), c.Tag...) {
+	for _, t := range d.Tags() {
 		k, v, _ := strings.Cut(t, ":")
 		tags[k] = v
 	}
@@ -280,12 +290,14 @@ type sfnTriggerCmd struct {
 	kong.Plugins
 }
 
-func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd) error {
+func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd, kctx *kong.Context) error {
 	_, name, err := p.deployment(e)
 	if err != nil {
 		return err
 	}
-	params, err := c.parameters(e)
+	// The same parameters object as Argo's: flag name -> value as the
+	// command line takes it, parsed again by the Start task.
+	params, err := triggerParams(e.Def, kctx)
 	if err != nil {
 		return err
 	}
@@ -293,59 +305,20 @@ func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	if err != nil {
 		return err
 	}
-	run, err := client.Trigger(e.Ctx, deployName(name), params, sfn.NewExecutionName(time.Now()))
+	idFile, err := openRunIDFile(c.RunIDFile)
 	if err != nil {
 		return err
 	}
-	if c.RunIDFile != "" {
-		if err := os.WriteFile(c.RunIDFile, []byte(run), 0o644); err != nil {
-			return fmt.Errorf("writing --run-id-file: %v", err)
-		}
+	run, err := client.Trigger(e.Ctx, deployName(name), json.RawMessage(params), sfn.NewExecutionName(time.Now()))
+	if err != nil {
+		idFile.abort()
+		return err
+	}
+	if err := idFile.write(run); err != nil {
+		return err
 	}
 	fmt.Fprintln(e.Stdout, run)
 	return nil
-}
-
-// parameters are the run's parameter values as the Start task decodes
-// them: each one's canonical encoding (a JSON string for a raw one).
-// Parsing them here is the validation: a bad value never starts a run.
-func (c *sfnTriggerCmd) parameters(e *Env) (map[string]json.RawMessage, error) {
-	def := e.Def
-	out := map[string]json.RawMessage{}
-	if def.ApplyParams == nil {
-		return out, nil
-	}
-	f := def.New()
-	var params any
-	if len(c.Plugins) > 0 {
-		params = c.Plugins[0]
-	}
-	for i := range def.Fields {
-		if def.Fields[i].Kind == rt.FieldIncludeFile {
-			return nil, fmt.Errorf("flow %q has includefile --%s, which trigger does not upload yet; deploy a flow whose includefiles keep their defaults", def.Graph.Flow, def.Fields[i].ParamName)
-		}
-	}
-	if err := def.ApplyParams(params, f, readInclude(def, 0)); err != nil {
-		return nil, err
-	}
-	for i := range def.Fields {
-		fd := &def.Fields[i]
-		if fd.Kind != rt.FieldParam {
-			continue
-		}
-		var buf bytes.Buffer
-		w := codec.NewWriter(&buf)
-		if err := fd.Encode(f, w); err != nil {
-			return nil, fmt.Errorf("parameter --%s: %w", fd.ParamName, err)
-		}
-		w.Flush()
-		v := buf.Bytes()
-		if fd.Encoding == rt.EncodingRaw {
-			v, _ = json.Marshal(buf.String())
-		}
-		out[fd.ParamName] = v
-	}
-	return out, nil
 }
 
 type sfnListRunsCmd struct {
@@ -406,6 +379,12 @@ func (c *sfnTerminateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "%s terminated\n", c.RunID)
+	// A stopped execution runs no Catch: the run is recorded as failed
+	// here, when the deployer's datastore is the deployment's, instead of
+	// waiting for its heartbeats to stop.
+	if e.G.Datastore == "s3" {
+		return finishCloudRun(e, c.RunID, "Aborted")
+	}
 	return nil
 }
 

@@ -4,7 +4,7 @@
 // stores its task.json with the cardinality or case the test chose.
 //
 // It reads <its own path>.json: {"bucket": B, "prefix": P,
-// "cardinality": {"Step": n}, "case": {"Step": "value"}, "sleep": ns}, and reaches S3
+// "cardinality": {"Step": n}, "case": {"Step": "the step it chose"}, "sleep": ns}, and reaches S3
 // at AWS_ENDPOINT_URL with plain requests (the emulator checks no
 // signatures).
 package main
@@ -66,7 +66,7 @@ func run(args []string) error {
 	}
 	rec := map[string]any{}
 	if n, ok := c.Cardinality[step]; ok {
-		rec["foreach_cardinality"] = n
+		rec["num_splits"] = n
 		items := make([]int, n)
 		for i := range items {
 			items[i] = i

@@ -7,18 +7,33 @@
 #    PascalCase Parameters of a service integration to botocore unconverted,
 #    so every batch:submitJob.sync fails with States.Runtime 'JobName'
 #    (getmoto/moto#10076). Convert them with botocore's service model.
-# 2. moto's Docker-less Batch backend marks every job SUCCEEDED without
+# 2. Its StartExecution deep-copies the state machine, executions and
+#    backend included, and so fails (cannot pickle '_thread.RLock') once an
+#    execution that ran a .sync task is among them: the second run of a
+#    deployment got a 500. Copy the state machine without them.
+# 3. A .sync task also waits for a task token callback, and on a retry of
+#    the state that wait ends at once (the first attempt's callback is
+#    spent), so the retried attempt is reported TaskTimedOut while its job
+#    runs. flowc's definitions use no task tokens: wait for the job alone.
+# 4. moto's Docker-less Batch backend marks every job SUCCEEDED without
 #    running it. Run the job's command as a local process instead: exit
 #    status 0 -> SUCCEEDED, else FAILED; array children get
-#    AWS_BATCH_JOB_ARRAY_INDEX; Timeout.AttemptDurationSeconds is enforced.
+#    AWS_BATCH_JOB_ARRAY_INDEX; Timeout.AttemptDurationSeconds is enforced;
+#    SubmitJob's RetryStrategy.Attempts (which moto drops) reruns a failed
+#    job, AWS_BATCH_JOB_ATTEMPT counting from 1, as Batch does.
 #
 # A job's environment is this server's (which the harness keeps to what a
 # Batch job would get: credentials, region, endpoint) plus the job
 # definition's and the overrides' environment. FLOWCTEST_* variables
 # configure the patch and are not passed on:
 #   FLOWCTEST_IMAGE_BINARY  replaces the command's first word when it is
-#                           /flowc/flow (the binary's path in flowc images)
+#                           /flowc/flow (the binary's path in flowc images);
+#                           when it is a directory, the binary is the file
+#                           in it named after the image's repository's last
+#                           part (registry/flows/<name>@sha256:...), so one
+#                           server runs the images of several flows
 #   FLOWCTEST_LOG_DIR       where each job's output goes, <job id>.log
+import copy
 import datetime
 import os
 import subprocess
@@ -28,6 +43,7 @@ import time
 
 import botocore.session
 from botocore import xform_name
+from moto.batch import responses as batch_responses
 from moto.batch.models import JobStatus
 from moto.batch_simple import models as batch_simple
 from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
@@ -62,7 +78,43 @@ def _normalise_response(self, response, boto_service_name=None, service_action_n
 state_task_service.StateTaskService._normalise_parameters = _normalise_parameters
 state_task_service.StateTaskService._normalise_response = _normalise_response
 
-# --- 2. Batch jobs as local processes ----------------------------------------
+# --- 2. StartExecution's copy of the state machine ---------------------------
+
+from moto.stepfunctions import models as sfn_models
+
+
+def _state_machine_deepcopy(self, memo):
+    clone = self.__class__.__new__(self.__class__)
+    memo[id(self)] = clone
+    for k, v in self.__dict__.items():
+        if k == "backend":
+            clone.backend = v
+        elif k == "executions":
+            clone.executions = []
+        else:
+            setattr(clone, k, copy.deepcopy(v, memo))
+    return clone
+
+
+sfn_models.StateMachine.__deepcopy__ = _state_machine_deepcopy
+
+# --- 3. .sync without a task token wait --------------------------------------
+
+from moto.stepfunctions.parser.asl.component.state.exec.state_task.service import (
+    state_task_service_callback,
+)
+
+_orig_eval_sync = state_task_service_callback.StateTaskServiceCallback._eval_sync
+
+
+def _eval_sync(self, *args, **kwargs):
+    kwargs["callback_endpoint"] = None
+    return _orig_eval_sync(self, *args, **kwargs)
+
+
+state_task_service_callback.StateTaskServiceCallback._eval_sync = _eval_sync
+
+# --- 4. Batch jobs as local processes ----------------------------------------
 
 _CONFIG = {k: v for k, v in os.environ.items() if k.startswith("FLOWCTEST_")}
 _BASE_ENV = {k: v for k, v in os.environ.items() if not k.startswith("FLOWCTEST_")}
@@ -70,7 +122,23 @@ _LOG_DIR = _CONFIG.get("FLOWCTEST_LOG_DIR", "/tmp/flowc-moto-batch")
 _IMAGE_BINARY = _CONFIG.get("FLOWCTEST_IMAGE_BINARY", "")
 
 
-def _job_env(job, index):
+_submitting = threading.local()
+_orig_submitjob = batch_responses.BatchResponse.submitjob
+
+
+def _submitjob(self):
+    # moto's SubmitJob drops retryStrategy: keep it for the jobs it makes.
+    _submitting.attempts = int((self._get_param("retryStrategy") or {}).get("attempts") or 1)
+    try:
+        return _orig_submitjob(self)
+    finally:
+        _submitting.attempts = 1
+
+
+batch_responses.BatchResponse.submitjob = _submitjob
+
+
+def _job_env(job, index, attempt):
     env = dict(_BASE_ENV)
     props = job.job_definition.container_properties or {}
     for e in props.get("environment", []) or []:
@@ -78,7 +146,7 @@ def _job_env(job, index):
     for e in (job.container_overrides or {}).get("environment", []) or []:
         env[e["name"]] = e["value"]
     env["AWS_BATCH_JOB_ID"] = job.job_id
-    env["AWS_BATCH_JOB_ATTEMPT"] = "1"
+    env["AWS_BATCH_JOB_ATTEMPT"] = str(attempt)
     env["AWS_BATCH_JQ_NAME"] = job.job_queue.name
     if index is not None:
         env["AWS_BATCH_JOB_ARRAY_INDEX"] = str(index)
@@ -90,10 +158,13 @@ def _job_command(job):
     cmd = list((job.container_overrides or {}).get("command") or props.get("command") or [])
     if cmd and cmd[0] == "/flowc/flow" and _IMAGE_BINARY:
         cmd[0] = _IMAGE_BINARY
+        if os.path.isdir(_IMAGE_BINARY):
+            repo = (props.get("image") or "").split("@")[0].rsplit("/", 1)[-1].split(":")[0]
+            cmd[0] = os.path.join(_IMAGE_BINARY, repo)
     return cmd
 
 
-def _run(job, index):
+def _run(job, index, attempts):
     job.job_started_at = datetime.datetime.now()
     job.log_stream_name = job._stream_name
     job._start_attempt()
@@ -102,17 +173,21 @@ def _run(job, index):
     limit = (job.timeout or {}).get("attemptDurationSeconds")
     ok = False
     with open(os.path.join(_LOG_DIR, job.job_id.replace(":", "_") + ".log"), "wb") as log:
-        try:
-            p = subprocess.run(_job_command(job), env=_job_env(job, index), stdout=log,
-                               stderr=subprocess.STDOUT, timeout=limit, cwd=_LOG_DIR)
-            job.exit_code = p.returncode
-            ok = p.returncode == 0
-            if not ok:
-                job.job_stopped_reason = "Essential container in task exited"
-        except subprocess.TimeoutExpired:
-            job.job_stopped_reason = "Job attempt duration exceeded timeout"
-        except OSError as e:
-            job.job_stopped_reason = "CannotStartContainerError: %s" % e
+        for attempt in range(1, attempts + 1):
+            try:
+                p = subprocess.run(_job_command(job), env=_job_env(job, index, attempt), stdout=log,
+                                   stderr=subprocess.STDOUT, timeout=limit, cwd=_LOG_DIR)
+                job.exit_code = p.returncode
+                ok = p.returncode == 0
+                if not ok:
+                    job.job_stopped_reason = "Essential container in task exited"
+            except subprocess.TimeoutExpired:
+                job.job_stopped_reason = "Job attempt duration exceeded timeout"
+            except OSError as e:
+                job.job_stopped_reason = "CannotStartContainerError: %s" % e
+                break
+            if ok:
+                break
     job._mark_stopped(success=ok)
 
 
@@ -120,7 +195,8 @@ def _mark_job_as_finished(self, include_start_attempt, job):
     self.backend._jobs[job.job_id] = job
     if include_start_attempt:  # a plain job, or one child of an array
         index = (job.array_properties or {}).get("index")
-        threading.Thread(target=_run, args=(job, index), daemon=True).start()
+        attempts = getattr(_submitting, "attempts", 1)
+        threading.Thread(target=_run, args=(job, index, attempts), daemon=True).start()
         return
     # An array's parent ends when its children have.
     job.job_started_at = datetime.datetime.now()
