@@ -8,10 +8,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -91,18 +93,12 @@ func (s *Server) Stop() {
 	}
 }
 
-// CreateBucket creates a bucket (moto takes an unsigned request for it).
+// CreateBucket creates a bucket, with a request signed by the test
+// credentials of Env (moto takes any, versitygw checks them).
 func CreateBucket(t testing.TB, endpoint, bucket string) {
 	t.Helper()
-	req, _ := http.NewRequest(http.MethodPut, endpoint+"/"+bucket, nil)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
+	if _, err := client(endpoint).CreateBucket(context.Background(), &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
 		t.Fatalf("creating bucket %q: %v", bucket, err)
-	}
-	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		b, _ := io.ReadAll(resp.Body)
-		t.Fatalf("creating bucket %q: %s\n%s", bucket, resp.Status, b)
 	}
 }
 
@@ -142,9 +138,9 @@ func Get(endpoint, bucket, key string) ([]byte, error) {
 	return io.ReadAll(out.Body)
 }
 
-// List returns the keys and common prefixes one level under prefix (which
-// ends in "/"), relative to it.
-func List(endpoint, bucket, prefix string) (keys, dirs []string, err error) {
+// ListSized is List with the size of each key.
+func ListSized(endpoint, bucket, prefix string) (keys map[string]int64, dirs []string, err error) {
+	keys = map[string]int64{}
 	p := s3.NewListObjectsV2Paginator(client(endpoint), &s3.ListObjectsV2Input{
 		Bucket: &bucket, Prefix: &prefix, Delimiter: aws.String("/"),
 	})
@@ -154,11 +150,18 @@ func List(endpoint, bucket, prefix string) (keys, dirs []string, err error) {
 			return nil, nil, fmt.Errorf("listing %s/%s: %v", bucket, prefix, err)
 		}
 		for _, c := range page.Contents {
-			keys = append(keys, strings.TrimPrefix(aws.ToString(c.Key), prefix))
+			keys[strings.TrimPrefix(aws.ToString(c.Key), prefix)] = aws.ToInt64(c.Size)
 		}
 		for _, cp := range page.CommonPrefixes {
 			dirs = append(dirs, strings.TrimSuffix(strings.TrimPrefix(aws.ToString(cp.Prefix), prefix), "/"))
 		}
 	}
 	return keys, dirs, nil
+}
+
+// List returns the keys and common prefixes one level under prefix (which
+// ends in "/"), relative to it, in S3's order.
+func List(endpoint, bucket, prefix string) (keys, dirs []string, err error) {
+	sized, dirs, err := ListSized(endpoint, bucket, prefix)
+	return slices.Sorted(maps.Keys(sized)), dirs, err
 }

@@ -1,6 +1,8 @@
 package s3test
 
 import (
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/http/httputil"
@@ -31,6 +33,7 @@ func NewProxy(t testing.TB, target string) *Proxy {
 	}
 	p := &Proxy{counts: map[string]int{}}
 	rp := httputil.NewSingleHostReverseProxy(u)
+	rp.ErrorLog = log.New(io.Discard, "", 0) // a dead server's 502s are the test's point
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p.mu.Lock()
 		p.counts[Kind(r)]++

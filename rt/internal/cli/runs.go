@@ -33,11 +33,15 @@ func (c *runsCmd) Run(e *Env) error {
 		header += "NAMESPACE\t"
 	}
 	fmt.Fprintln(w, header+"TAGS")
+	rows := 0
 	for r, err := range cl.Flow(e.Def.Graph.Flow).RunsSeq(e.Ctx, c.Tag...) {
 		if errors.Is(err, metadata.ErrListing) {
-			w.Flush()
-			return err
+			if rows > 0 { // the runs listed before it failed
+				w.Flush()
+			}
+			return err // a listing refused from the start prints no table
 		}
+		rows++
 		if err != nil {
 			// One damaged record must not hide the other runs.
 			fmt.Fprintf(w, "?\t(unreadable: %s)\t\t\t\t\n", oneLine(err))

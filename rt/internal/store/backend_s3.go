@@ -38,6 +38,7 @@ type s3FS struct {
 // give up after 3 attempts, which a busy bucket outlasts, so flowc allows
 // maxAttempts (about a minute of backoff at most) and no client-side retry
 // quota (a task that must store its artifacts has nothing better to do).
+// AWS_MAX_ATTEMPTS, or max_attempts in the profile, overrides maxAttempts.
 const (
 	maxAttempts = 12
 	maxBackoff  = 8 * time.Second
@@ -68,13 +69,6 @@ func newS3FS(ctx context.Context, root string, pathStyle bool) (*s3FS, error) {
 		return nil, err
 	}
 	cfg, err := config.LoadDefaultConfig(ctx,
-		config.WithRetryer(func() aws.Retryer {
-			return retry.NewStandard(func(o *retry.StandardOptions) {
-				o.MaxAttempts = maxAttempts
-				o.MaxBackoff = maxBackoff
-				o.RateLimiter = ratelimit.None
-			})
-		}),
 		// Checksums are given explicitly (SHA-256, see put); without this
 		// the SDK would add a CRC32 trailer to every upload as well.
 		config.WithRequestChecksumCalculation(aws.RequestChecksumCalculationWhenRequired),
@@ -85,6 +79,20 @@ func newS3FS(ctx context.Context, root string, pathStyle bool) (*s3FS, error) {
 	)
 	if err != nil {
 		return nil, fmt.Errorf("loading the AWS configuration for bucket %q: %v; check AWS_PROFILE and the AWS config files", bucket, err)
+	}
+	// The retryer is set here rather than with config.WithRetryer, which
+	// would make the chain ignore AWS_MAX_ATTEMPTS (and a profile's
+	// max_attempts): a budget the user gives still counts.
+	attempts := maxAttempts
+	if cfg.RetryMaxAttempts > 0 {
+		attempts, cfg.RetryMaxAttempts = cfg.RetryMaxAttempts, 0
+	}
+	cfg.Retryer = func() aws.Retryer {
+		return retry.NewStandard(func(o *retry.StandardOptions) {
+			o.MaxAttempts = attempts
+			o.MaxBackoff = maxBackoff
+			o.RateLimiter = ratelimit.None
+		})
 	}
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1" // S3-compatible servers ignore it; AWS redirects
@@ -266,7 +274,10 @@ func (b *s3FS) err(op, k string, err error) error {
 	switch {
 	case code == "NoSuchBucket":
 		return fmt.Errorf("bucket %q does not exist; create it or fix --datastore-root", b.bucket)
-	case code == "NoSuchKey" || code == "NotFound" || code == "NoSuchUpload" || status == 404:
+	case code == "NoSuchKey" || code == "NotFound" || code == "NoSuchUpload" || status == 404 && code == "":
+		// Only a 404 that says the key is missing: versitygw, for one,
+		// answers an unknown access key with 404 XAdminUserNotFound,
+		// which must not read as an empty datastore.
 		return &fs.PathError{Op: op, Path: b.where(k), Err: fs.ErrNotExist}
 	case code == "PreconditionFailed" || status == 412:
 		return &fs.PathError{Op: op, Path: b.where(k), Err: fs.ErrExist}
@@ -275,7 +286,7 @@ func (b *s3FS) err(op, k string, err error) error {
 		// writer takes it, as if it had existed.
 		return &fs.PathError{Op: op, Path: b.where(k), Err: fs.ErrExist}
 	case status == 403 || code == "InvalidAccessKeyId" || code == "SignatureDoesNotMatch" || code == "AccessDenied" ||
-		code == "ExpiredToken" || code == "InvalidToken":
+		code == "ExpiredToken" || code == "InvalidToken" || code == "XAdminUserNotFound":
 		if code == "" {
 			code = "403 Forbidden"
 		}

@@ -208,6 +208,9 @@ func (p *s3Pending) unspool() error {
 		if left <= partSize {
 			return nil
 		}
+		if err := p.failed(); err != nil {
+			return err // a part failed past its retries: send no more
+		}
 		if err := p.sendPart(); err != nil {
 			return err
 		}
