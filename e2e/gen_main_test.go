@@ -179,7 +179,7 @@ func (r result) String() string {
 }
 
 // execIn runs name args in dir; a command that cannot start fails the test.
-func execIn(t *testing.T, dir string, env []string, name string, args ...string) result {
+func execIn(t testing.TB, dir string, env []string, name string, args ...string) result {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir

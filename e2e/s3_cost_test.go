@@ -3,11 +3,10 @@ package e2e
 import (
 	"bytes"
 	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/flowc-dev/flowc/internal/testenv/s3test"
 )
@@ -51,39 +50,62 @@ func onlyDir(t testing.TB, endpoint, bucket, prefix string) string {
 // The budget (what S3 bills; Metaflow writes about 43 files per task): at
 // most 7 PUTs (3 blobs, the index, 2 logs, the marker) and 8 reads.
 func TestS3RequestsPerTask(t *testing.T) {
-	srv := s3test.StartMoto(t)
-	s3test.CreateBucket(t, srv.URL, "cost")
-	proxy := s3test.NewProxy(t, srv.URL)
-	bin := s3FlowBin(t, "three")
-	env := s3Env(proxy.URL, "cost", "p")
-	if r := execIn(t, t.TempDir(), env, bin, "run", "--quiet"); r.code != 0 {
-		t.Fatalf("run:\n%s", r)
+	c := oneTaskRequests(t)
+	t.Logf("one task: %d PUT, %d GET, %d HEAD, %d LIST, %d POST, %d DELETE", c.counts["PUT"], c.counts["GET"], c.counts["HEAD"], c.counts["LIST"], c.counts["POST"], c.counts["DELETE"])
+	t.Logf("one task: %d PUTs and %d reads; the budget is 7 and 8", c.puts, c.reads)
+	if c.puts > 7 || c.reads > 8 {
+		t.Errorf("one task made %d PUTs and %d GET/HEAD/LIST requests; the budget is 7 and 8: %v\n%s", c.puts, c.reads, c.counts, strings.Join(c.reqs, "\n"))
 	}
-	run := onlyDir(t, srv.URL, "cost", "p/ThreeFlow/")
-	start := onlyDir(t, srv.URL, "cost", "p/ThreeFlow/"+run+"/Start/")
-	mid := onlyDir(t, srv.URL, "cost", "p/ThreeFlow/"+run+"/Mid/")
+}
+
+// BenchmarkS3RequestsPerTask reports TestS3RequestsPerTask's counts.
+func BenchmarkS3RequestsPerTask(b *testing.B) {
+	for range b.N {
+		c := oneTaskRequests(b)
+		b.ReportMetric(float64(c.puts), "PUTs/task")
+		b.ReportMetric(float64(c.reads), "reads/task")
+	}
+}
+
+type taskRequests struct {
+	counts      map[string]int
+	reqs        []string
+	puts, reads int
+}
+
+// oneTaskRequests runs ThreeFlow on moto through a counting proxy, then
+// one more task of Mid, and counts that task's requests; it checks that
+// the task's logs and artifacts read back.
+func oneTaskRequests(tb testing.TB) taskRequests {
+	srv := s3test.StartMoto(tb)
+	s3test.CreateBucket(tb, srv.URL, "cost")
+	proxy := s3test.NewProxy(tb, srv.URL)
+	bin := s3FlowBin(tb, "three")
+	env := s3Env(proxy.URL, "cost", "p")
+	if r := execIn(tb, tb.TempDir(), env, bin, "run", "--quiet"); r.code != 0 {
+		tb.Fatalf("run:\n%s", r)
+	}
+	run := onlyDir(tb, srv.URL, "cost", "p/ThreeFlow/")
+	start := onlyDir(tb, srv.URL, "cost", "p/ThreeFlow/"+run+"/Start/")
+	mid := onlyDir(tb, srv.URL, "cost", "p/ThreeFlow/"+run+"/Mid/")
 	proxy.Reset()
 	task := mid + "0" // a task id the run has not used
-	r := execIn(t, t.TempDir(), env, bin, "step", "Mid", "--run-id", run, "--task-id", task,
+	r := execIn(tb, tb.TempDir(), env, bin, "step", "Mid", "--run-id", run, "--task-id", task,
 		"--input-paths", run+"/Start/"+start)
 	if r.code != 0 {
-		t.Fatalf("step Mid:\n%s", r)
+		tb.Fatalf("step Mid:\n%s", r)
 	}
-	c, reqs := proxy.Counts(), proxy.Requests()
-	proxy.Reset()
-	if r := execIn(t, t.TempDir(), env, bin, "logs", run+"/Mid/"+task); r.code != 0 || !strings.Contains(r.stdout, "mid out") {
-		t.Fatalf("logs of the task:\n%s", r)
+	c := taskRequests{counts: proxy.Counts(), reqs: proxy.Requests()}
+	c.puts = c.counts["PUT"] + c.counts["POST"]
+	c.reads = c.counts["GET"] + c.counts["HEAD"] + c.counts["LIST"] + 1 // + the scheduler's read of task.json
+	if r := execIn(tb, tb.TempDir(), env, bin, "logs", run+"/Mid/"+task); r.code != 0 || !strings.Contains(r.stdout, "mid out") {
+		tb.Fatalf("logs of the task:\n%s", r)
 	}
-	puts, reads := c["PUT"]+c["POST"], c["GET"]+c["HEAD"]+c["LIST"]+1 // + the scheduler's read of task.json
-	t.Logf("one task: %d PUT, %d GET, %d HEAD, %d LIST, %d POST, %d DELETE", c["PUT"], c["GET"], c["HEAD"], c["LIST"], c["POST"], c["DELETE"])
-	t.Logf("one task: %d PUTs and %d reads; the budget is 7 and 8", puts, reads)
-	if puts > 7 || reads > 8 {
-		t.Errorf("one task made %d PUTs and %d GET/HEAD/LIST requests; the budget is 7 and 8: %v\n%s", puts, reads, c, strings.Join(reqs, "\n"))
-	}
-	dump := execIn(t, t.TempDir(), env, bin, "dump", run+"/Mid/"+task, "--json")
+	dump := execIn(tb, tb.TempDir(), env, bin, "dump", run+"/Mid/"+task, "--json")
 	if dump.code != 0 || !strings.Contains(dump.stdout, `"A":"a-`+task+`"`) {
-		t.Errorf("dump of the task: %s", dump)
+		tb.Errorf("dump of the task: %s", dump)
 	}
+	return c
 }
 
 // TestS3BigArtifact writes a 256 MiB []byte artifact through S3 and reads
@@ -94,55 +116,33 @@ func TestS3BigArtifact(t *testing.T) {
 	if testing.Short() {
 		t.Skip("moves 256 MiB")
 	}
-	srv := s3test.StartMoto(t)
-	s3test.CreateBucket(t, srv.URL, "big")
-	bin := s3FlowBin(t, "big")
-	cmd := exec.Command(bin, "run")
-	cmd.Dir = t.TempDir()
-	cmd.Env = s3Env(srv.URL, "big", "p")
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("run: %v\n%s", err, out.String())
-	}
-	if !strings.Contains(out.String(), "read back 268435456 bytes") {
-		t.Errorf("End did not read the value back:\n%s", out.String())
-	}
-	// Linux: the rusage of a waited child covers its waited descendants,
-	// so this is the largest of the scheduler and its task processes.
-	rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10
+	rss, _ := bigArtifactRun(t)
 	t.Logf("256 MiB artifact through S3: peak RSS %d MB", rss>>20)
 	if rss > 600<<20 {
 		t.Errorf("peak RSS %d MB; the value must be held once and streamed", rss>>20)
 	}
 }
 
-// BenchmarkForeach100 runs FanFlow with 100 splits on the local datastore
-// and on S3 (moto on loopback); the target is S3 within 2x local.
-func BenchmarkForeach100(b *testing.B) {
-	bin := filepath.Join(runFlowsDir(b), "bin", "fan")
-	srv := s3test.StartMoto(b)
-	s3test.CreateBucket(b, srv.URL, "bench")
-	for _, ds := range []string{"local", "s3"} {
-		b.Run(ds, func(b *testing.B) {
-			for i := range b.N {
-				env := append(goEnv(), "FLOWC_DATASTORE_ROOT="+filepath.Join(b.TempDir(), ".flowc"))
-				if ds == "s3" {
-					env = s3Env(srv.URL, "bench", "r"+strconv.Itoa(i))
-				}
-				cmd := exec.Command(bin, "run", "--quiet", "--n", "100")
-				cmd.Dir, cmd.Env = b.TempDir(), env
-				if out, err := cmd.CombinedOutput(); err != nil {
-					b.Fatalf("%v\n%s", err, out)
-				}
-			}
-		})
+// bigArtifactRun runs BigFlow (256 MiB through S3, on moto) and returns
+// the peak RSS of its processes and the run's wall time.
+func bigArtifactRun(tb testing.TB) (rss int64, wall time.Duration) {
+	srv := s3test.StartMoto(tb)
+	s3test.CreateBucket(tb, srv.URL, "big")
+	bin := s3FlowBin(tb, "big")
+	cmd := exec.Command(bin, "run")
+	cmd.Dir = tb.TempDir()
+	cmd.Env = s3Env(srv.URL, "big", "p")
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	t0 := time.Now()
+	if err := cmd.Run(); err != nil {
+		tb.Fatalf("run: %v\n%s", err, out.String())
 	}
-}
-
-// runFlowsDir builds testdata/runflows (for a benchmark).
-func runFlowsDir(tb testing.TB) string {
-	tb.Helper()
-	runFlows.exe(tb, "")
-	return runFlows.dir
+	wall = time.Since(t0)
+	if !strings.Contains(out.String(), "read back 268435456 bytes") {
+		tb.Errorf("End did not read the value back:\n%s", out.String())
+	}
+	// Linux: the rusage of a waited child covers its waited descendants,
+	// so this is the largest of the scheduler and its task processes.
+	return cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10, wall
 }
