@@ -262,8 +262,9 @@ func TestPackageDynamicBinary(t *testing.T) {
 	}
 	dynSum, _ := fileSHA(t, dyn)
 
+	cache := []string{"XDG_CACHE_HOME=" + t.TempDir()}
 	tarball := filepath.Join(t.TempDir(), "img.tar")
-	r := runFlow(t, dir, dyn, nil, "package", "save", tarball)
+	r := runFlow(t, dir, dyn, cache, "package", "save", tarball)
 	if r.code != 0 {
 		t.Fatalf("package save from a dynamic binary: exit %d\n%s", r.code, r.stderr)
 	}
@@ -282,12 +283,31 @@ func TestPackageDynamicBinary(t *testing.T) {
 		t.Errorf("label %s = %q: want the rebuilt binary's sha256", LabelBinarySHA256, got)
 	}
 
+	// Packaging the same binary again takes the static build from the
+	// cache: no toolchain needed, the same image.
+	again := filepath.Join(t.TempDir(), "again.tar")
+	r = runFlow(t, dir, dyn, append(cache, "PATH="+t.TempDir()), "package", "save", again)
+	if r.code != 0 || strings.Contains(r.stderr, "building") {
+		t.Errorf("second package save of the same binary: exit %d, stderr %q; want the cached build", r.code, r.stderr)
+	} else if d1, d2 := mustDigest(t, img), mustDigest(t, savedImage(t, again)); d1 != d2 {
+		t.Errorf("the cached build gave image %s, the first %s", d2, d1)
+	}
+
 	r = runFlow(t, dir, dyn, nil, "package", "save", tarball, "--binary", dyn)
 	if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "is dynamically linked (needs ") || !strings.Contains(r.stderr, "CGO_ENABLED=0") {
 		t.Errorf("--binary with a dynamic file: exit %d, stderr %q", r.code, r.stderr)
 	}
-	r = runFlow(t, dir, dyn, []string{"PATH=" + t.TempDir()}, "package", "list")
+	r = runFlow(t, dir, dyn, []string{"PATH=" + t.TempDir(), "XDG_CACHE_HOME=" + t.TempDir()}, "package", "list")
 	if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, "the Go toolchain is not on PATH") || !strings.Contains(r.stderr, "GOOS=linux GOARCH=amd64 CGO_ENABLED=0 go build") || !strings.Contains(r.stderr, "--binary FILE") {
 		t.Errorf("no Go toolchain: exit %d, stderr %q", r.code, r.stderr)
 	}
+}
+
+func mustDigest(t *testing.T, img v1.Image) string {
+	t.Helper()
+	d, err := img.Digest()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d.String()
 }

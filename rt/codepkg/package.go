@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -120,6 +121,13 @@ func (p *Package) resolve(ctx context.Context, o Options, running *debug.BuildIn
 	fail := func(err error) error {
 		return fmt.Errorf("the running binary is %s and building one for %s failed: %v; build it with %q and pass --binary FILE", reason, o.Platform, err, buildHint(running, o.Platform))
 	}
+	cached := cachePath(exe, o.Platform)
+	if cached != "" {
+		if cb, creason, err := inspect(cached, o.Platform); err == nil && creason == "" && sameProgram(running, cb.Info) == nil {
+			cb.Built, cb.Reason = true, reason
+			return cb, nil
+		}
+	}
 	if _, err := exec.LookPath("go"); err != nil {
 		return nil, fail(errors.New("the Go toolchain is not on PATH"))
 	}
@@ -141,7 +149,54 @@ func (p *Package) resolve(ctx context.Context, o Options, running *debug.BuildIn
 		return nil, fmt.Errorf("the binary built from %q is not the running one (%v); rebuild the running binary from this source, or pass --binary FILE", src, err)
 	}
 	nb.Built, nb.Reason = true, reason
+	if cached != "" {
+		keep(nb.Path, cached)
+	}
 	return nb, nil
+}
+
+// cachePath is where the static build of the binary at exe for p is kept
+// ($XDG_CACHE_HOME/flowc/binaries/<sha256 of exe>-<os>-<arch>), so that
+// packaging the same binary again does not rebuild it; "" when there is no
+// cache directory. The key is the running binary, not the source: what ships
+// is what was built from the source that binary came from.
+func cachePath(exe string, p Platform) string {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return ""
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return ""
+	}
+	return filepath.Join(dir, "flowc", "binaries", hex.EncodeToString(h.Sum(nil))+"-"+p.OS+"-"+p.Arch)
+}
+
+// keep copies a built binary into the cache; a failure only costs the next
+// package a rebuild.
+func keep(src, dst string) {
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), ".build-*")
+	if err != nil {
+		return
+	}
+	_, err = io.Copy(tmp, in)
+	if cerr := tmp.Close(); err == nil && cerr == nil && os.Chmod(tmp.Name(), 0o755) == nil && os.Rename(tmp.Name(), dst) == nil {
+		return
+	}
+	os.Remove(tmp.Name())
 }
 
 // Close removes what New built.
