@@ -43,6 +43,9 @@ var ReservedNames = []Reserved{
 	// the task command (what every scheduler runs)
 	{"run-id", "--run-id"}, {"task-id", "--task-id"}, {"input-paths", "--input-paths"},
 	{"split-index", "--split-index"}, {"retry-count", "--retry-count"},
+	// a deploy command's option beside the flow's parameters
+	// (argo-workflows trigger; --name is taken out before parsing)
+	{"k8s-namespace", "argo-workflows trigger --k8s-namespace"},
 	// settings read from the environment only
 	{"user", "FLOWC_USER"}, {"task", "FLOWC_TASK"}, {"run-depth", "FLOWC_RUN_DEPTH"},
 	{"metadata-token", "FLOWC_METADATA_TOKEN"},

@@ -203,7 +203,7 @@ func (b *builder) checkSteps() error {
 	}
 	for _, st := range b.g.Steps {
 		if st.K8s != nil && st.K8s.Namespace != "" && st.K8s.Namespace != ns {
-			return fmt.Errorf("step %q has //flow:kubernetes namespace=%s, but the deployment is in namespace %q and Argo runs a workflow's pods in its own namespace; deploy with --k8s-namespace %s, or drop namespace= from the step",
+			return fmt.Errorf("step %q has //flow:kubernetes namespace=%s, but the deployment is in namespace %q and Argo runs a workflow's pods in its own namespace; deploy with argo-workflows create --k8s-namespace %s, or drop namespace= from the step",
 				st.Name, st.K8s.Namespace, ns, st.K8s.Namespace)
 		}
 	}
@@ -305,13 +305,7 @@ func (b *builder) container(st *rt.Step) (Template, error) {
 		env = append(env, EnvVar{Name: e.Key, Value: e.Value})
 	}
 	c := &Container{Name: "main", Image: img, Command: []string{binaryPath}, Args: args, Env: env}
-	for _, s := range b.o.Secrets {
-		if s.Env == "" {
-			c.EnvFrom = append(c.EnvFrom, EnvFromSource{SecretRef: &SecretEnvSource{Name: s.Secret}})
-		} else {
-			c.Env = append(c.Env, EnvVar{Name: s.Env, ValueFrom: &EnvVarSource{SecretKeyRef: &SecretKeySelector{Name: s.Secret, Key: s.Key}}})
-		}
-	}
+	b.addSecrets(c)
 	c.Resources = resources(st.Resources)
 	t := Template{Name: b.stepTemplate[st.Name], Inputs: &Inputs{Parameters: inputs}, Outputs: outputs, Container: c}
 	if st.TimeoutS > 0 {
@@ -327,6 +321,17 @@ func (b *builder) container(st *rt.Step) (Template, error) {
 		t.ServiceAccountName = st.K8s.ServiceAccount
 	}
 	return t, nil
+}
+
+// addSecrets gives c the --secret variables, from Kubernetes Secrets.
+func (b *builder) addSecrets(c *Container) {
+	for _, s := range b.o.Secrets {
+		if s.Env == "" {
+			c.EnvFrom = append(c.EnvFrom, EnvFromSource{SecretRef: &SecretEnvSource{Name: s.Secret}})
+		} else {
+			c.Env = append(c.Env, EnvVar{Name: s.Env, ValueFrom: &EnvVarSource{SecretKeyRef: &SecretKeySelector{Name: s.Secret, Key: s.Key}}})
+		}
+	}
 }
 
 // resources are the requests and limits of //flow:resources: requests

@@ -20,8 +20,9 @@ func (b *builder) exitHandler() Template {
 	args = append(args, "--run-id", run, "--status", "{{workflow.status}}")
 	env := append(slices.Clone(b.o.Env), EnvVar{Name: "FLOWC_USER", Value: b.o.User})
 	img := b.o.Images[Base(b.g, &rt.Step{}, b.o.BaseImage)]
-	return Template{
-		Name:      exitTemplate,
-		Container: &Container{Name: "main", Image: img, Command: []string{binaryPath}, Args: args, Env: env},
-	}
+	// It reaches the datastore as the tasks do: the same settings and
+	// secrets (S3 credentials are often one).
+	c := &Container{Name: "main", Image: img, Command: []string{binaryPath}, Args: args, Env: env}
+	b.addSecrets(c)
+	return Template{Name: exitTemplate, Container: c}
 }

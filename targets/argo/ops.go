@@ -110,8 +110,9 @@ func containsFold(list []string, s string) bool {
 }
 
 // Terminate stops the workflow of run id (argo-<workflow>) of deployment
-// name: Argo's own terminate, spec.shutdown=Terminate, which stops its
-// pods and runs the exit handler.
+// name: spec.shutdown=Stop, Argo's `stop`, which stops its pods and then
+// runs the exit handler, so the run is marked failed (Argo's Terminate
+// skips the exit handler and would leave the run running forever).
 func (k *Kube) Terminate(ctx context.Context, ns, name, runID string) error {
 	wf, ok := strings.CutPrefix(runID, "argo-")
 	if !ok || wf == "" {
@@ -127,7 +128,7 @@ func (k *Kube) Terminate(ctx context.Context, ns, name, runID string) error {
 	if cur.Metadata.Labels[LabelDeployment] != name {
 		return fmt.Errorf("run %q is not a run of deployment %q; give --name of its deployment", runID, name)
 	}
-	return k.Patch(ctx, ns, resWorkflows, wf, map[string]any{"spec": map[string]any{"shutdown": "Terminate"}})
+	return k.Patch(ctx, ns, resWorkflows, wf, map[string]any{"spec": map[string]any{"shutdown": "Stop"}})
 }
 
 // Remove deletes the template and its cron workflow. Runs and their

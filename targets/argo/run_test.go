@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -393,8 +394,10 @@ var (
 	exErr  error
 )
 
-// exampleBinaries builds every example once, with one go build.
-func exampleBinaries(t *testing.T) map[string]string {
+// exampleBinaries builds every example, and the cluster tests' own flows
+// (testdata/), once, with one go build, statically (CGO_ENABLED=0), as
+// the code package ships them.
+func exampleBinaries(t testing.TB) map[string]string {
 	t.Helper()
 	exOnce.Do(func() {
 		dir, err := os.MkdirTemp("", "argo-examples-")
@@ -411,8 +414,12 @@ func exampleBinaries(t *testing.T) map[string]string {
 				exBins[e.Name()] = filepath.Join(dir, e.Name())
 			}
 		}
+		for _, name := range testdataFlows {
+			args = append(args, "./targets/argo/testdata/"+name)
+		}
 		cmd := exec.Command("go", args...)
 		cmd.Dir = "../.."
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 		if out, err := cmd.CombinedOutput(); err != nil {
 			exErr = fmt.Errorf("building the examples: %v\n%s", err, out)
 		}
@@ -420,5 +427,23 @@ func exampleBinaries(t *testing.T) map[string]string {
 	if exErr != nil {
 		t.Fatal(exErr)
 	}
-	return exBins
+	out := map[string]string{}
+	for name, p := range exBins {
+		if !slices.Contains(testdataFlows, name) {
+			out[name] = p
+		}
+	}
+	return out
+}
+
+//go:generate go tool flowc ./testdata/checks
+
+// testdataFlows are the flows of testdata/, built with the examples.
+var testdataFlows = []string{"checks"}
+
+// testdataBinary is the built flow testdata/<name>.
+func testdataBinary(t testing.TB, name string) string {
+	t.Helper()
+	exampleBinaries(t)
+	return filepath.Join(filepath.Dir(exBins["linear"]), name)
 }

@@ -72,6 +72,11 @@ type Options struct {
 	// credentials, standing in for a service account's). Nothing of the
 	// test's own environment reaches a pod.
 	PodEnv []string
+	// PullImages makes the pod runner pull each pod's image that is in
+	// a registry on loopback (over plain HTTP) and run the command from
+	// the image's file system, as a kubelet would. Other images stand
+	// for this machine's file system.
+	PullImages bool
 }
 
 // Cluster is a running control plane.
@@ -171,6 +176,9 @@ current-context: local
 	ctx, cancel := context.WithCancel(context.Background())
 	c.cancel = cancel
 	c.runner = &podRunner{api: api, ns: c.Namespace, dir: filepath.Join(dir, "pods"), o: o, running: map[string]*podProc{}}
+	if o.PullImages {
+		c.runner.images = &images{dir: filepath.Join(dir, "images"), roots: map[string]*imageRoot{}}
+	}
 	go c.runner.loop(ctx)
 	return c, nil
 }
@@ -303,4 +311,18 @@ func installCRDs(api *api, dir string) error {
 		time.Sleep(200 * time.Millisecond)
 	}
 	return fmt.Errorf("Argo's CRDs are not served after 60 s")
+}
+
+// Do sends one request to the API server as the admin (in and out are
+// JSON, either may be nil): what a test checks or sets up beside the
+// commands it tests.
+func (c *Cluster) Do(method, path string, in, out any) error {
+	return newAPI(c.Server, c.token).do(method, path, in, out)
+}
+
+// CreateSecret creates Secret name in the cluster's namespace.
+func (c *Cluster) CreateSecret(name string, data map[string]string) error {
+	s := map[string]any{"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+		"metadata": map[string]any{"name": name, "namespace": c.Namespace}, "stringData": data}
+	return c.Do("POST", "/api/v1/namespaces/"+c.Namespace+"/secrets", s, nil)
 }

@@ -29,8 +29,10 @@ import (
 // fails the test, as it would fail in a cluster. Secrets referenced by
 // the spec are read from the API server, as the kubelet does.
 //
-// Not emulated: images (the command must exist here after mapping),
-// volumes, sidecars, init containers, resource limits.
+// With Options.PullImages the pod's image is pulled and unpacked, and
+// the command is that image's file; otherwise the command must exist here
+// after mapping. Not emulated: volumes, sidecars, init containers,
+// resource limits.
 type podRunner struct {
 	api *api
 	ns  string
@@ -41,6 +43,7 @@ type podRunner struct {
 	running map[string]*podProc // by pod UID
 	seen    map[string]bool
 	sem     chan struct{}
+	images  *images // nil unless Options.PullImages
 }
 
 type podProc struct {
@@ -192,10 +195,21 @@ func (r *podRunner) run(ctx context.Context, p *pod) {
 		local[k] = strings.ReplaceAll(v, "<pod>", podDir)
 	}
 	rr := &podRunner{o: Options{PathMap: local}}
+	var err error
 	for i := range argv {
+		if i == 0 && r.images != nil && loopbackImage(main.Image) && filepath.IsAbs(argv[0]) {
+			var root string
+			if root, err = r.images.root(main.Image); err == nil {
+				argv[0] = filepath.Join(root, argv[0]) // the image's own file
+			}
+			continue
+		}
 		argv[i] = rr.mapPath(argv[i])
 	}
-	env, err := r.env(p, main, rr)
+	var env []string
+	if err == nil {
+		env, err = r.env(p, main, rr)
+	}
 	exit, reason, msg := 0, "", ""
 	if err == nil && len(argv) == 0 {
 		err = errors.New("no command")

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -22,8 +23,10 @@ import (
 // argoCmd is `<bin> argo-workflows` (DESIGN §8.3): the CLI of
 // targets/argo, which holds the logic.
 type argoCmd struct {
-	Name         string `placeholder:"N" help:"Deployment name (default: the flow's, or its //flow:project name)."`
-	K8sNamespace string `name:"k8s-namespace" placeholder:"NS" help:"Kubernetes namespace (default: the kubeconfig context's, else default)."`
+	// name is --name N, given between argo-workflows and the subcommand
+	// (DESIGN §8.3). It is taken out before kong parses (takeName), so no
+	// parameter of the flow (a --name of trigger) can collide with it.
+	name string
 
 	Create    argoCreateCmd    `cmd:"" help:"Deploy the flow as a WorkflowTemplate (and a CronWorkflow for //flow:schedule)."`
 	Trigger   argoTriggerCmd   `cmd:"" help:"Start a run of the deployed flow; prints its run id, argo-<workflow>."`
@@ -33,7 +36,13 @@ type argoCmd struct {
 	Finish    argoFinishCmd    `cmd:"" hidden:"" help:"Record a run's outcome (internal: the workflow's exit handler)."`
 }
 
+// k8sNamespace is --k8s-namespace, after the subcommand (DESIGN §8.3).
+type k8sNamespace struct {
+	K8sNamespace string `name:"k8s-namespace" placeholder:"NS" help:"Kubernetes namespace (default: the kubeconfig context's, else default)."`
+}
+
 type argoCreateCmd struct {
+	k8sNamespace
 	OnlyYAML         bool     `name:"only-yaml" help:"Print the objects and call no API."`
 	Image            string   `placeholder:"REF" help:"A finished image with this binary at /flowc/flow, for every step."`
 	ImageRepository  string   `placeholder:"R" help:"Push the code package to this repository (ECR or any OCI registry)."`
@@ -49,21 +58,25 @@ type argoCreateCmd struct {
 }
 
 type argoTriggerCmd struct {
+	k8sNamespace
 	RunIDFile string `name:"run-id-file" placeholder:"FILE" help:"Write the run id to this file."`
 	kong.Plugins
 }
 
 type argoListRunsCmd struct {
+	k8sNamespace
 	Running   bool `help:"Only running (and pending) runs."`
 	Succeeded bool `help:"Only succeeded runs."`
 	Failed    bool `help:"Only failed runs (errors included)."`
 }
 
 type argoTerminateCmd struct {
+	k8sNamespace
 	RunID string `arg:"" name:"run" placeholder:"RUN" help:"The run id, argo-<workflow>."`
 }
 
 type argoDeleteCmd struct {
+	k8sNamespace
 	Authorize string `placeholder:"TOKEN" help:"The production token of a deployment someone else created."`
 }
 
@@ -79,19 +92,51 @@ func (c *argoCmd) deployment(e *Env) (deploy.Deployment, string, error) {
 	if err != nil {
 		return d, "", err
 	}
-	if c.Name != "" {
-		d.Name = c.Name
+	if c.name != "" {
+		d.Name = c.name
 	}
 	name := argo.Name(d)
 	return d, name, argo.CheckName("--name", name, 52)
 }
 
-func (c *argoCmd) kube(e *Env) (*argo.Kube, string, error) {
+// takeName removes "--name N" (or --name=N) right after
+// "argo-workflows" from args and keeps N. The namespace's flag goes after
+// the subcommand; given before it, it is an error naming that spelling.
+func (c *argoCmd) takeName(args []string) ([]string, error) {
+	i := slices.Index(args, "argo-workflows")
+	if i < 0 {
+		return args, nil
+	}
+	rest := args[i+1:]
+	for len(rest) > 0 {
+		a := rest[0]
+		if a == "--k8s-namespace" || strings.HasPrefix(a, "--k8s-namespace=") {
+			return nil, errors.New("argo-workflows --k8s-namespace goes after the subcommand; write argo-workflows create --k8s-namespace NS (trigger, list-runs, terminate and delete take it too)")
+		}
+		if a != "--name" && !strings.HasPrefix(a, "--name=") {
+			break
+		}
+		if v, ok := strings.CutPrefix(a, "--name="); ok {
+			c.name, rest = v, rest[1:]
+		} else {
+			if len(rest) < 2 || strings.HasPrefix(rest[1], "-") {
+				return nil, errors.New("argo-workflows --name needs a value; give the deployment's name")
+			}
+			c.name, rest = rest[1], rest[2:]
+		}
+		if c.name == "" {
+			return nil, errors.New("argo-workflows --name is empty; give the deployment's name")
+		}
+	}
+	return append(append([]string{}, args[:i+1]...), rest...), nil
+}
+
+func (c *argoCmd) kube(e *Env, flag k8sNamespace) (*argo.Kube, string, error) {
 	cfg, err := argo.LoadConfig()
 	if err != nil {
 		return nil, "", err
 	}
-	nsName := c.K8sNamespace
+	nsName := flag.K8sNamespace
 	if nsName == "" {
 		nsName = cfg.Namespace
 	}
@@ -130,7 +175,7 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 		return err
 	}
 	o := argo.Options{
-		Deployment: d, Namespace: parent.K8sNamespace, Selector: e.Selector, User: ns.User(),
+		Deployment: d, Namespace: c.K8sNamespace, Selector: e.Selector, User: ns.User(),
 		MaxWorkers: c.MaxWorkers, Env: deployEnv(e.G, c.MaxNumSplits), Secrets: secrets,
 		ServiceAccount: c.ServiceAccount, BaseImage: c.BaseImage, Images: map[string]string{},
 	}
@@ -156,7 +201,7 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 		_, err = e.Stdout.Write(out)
 		return err
 	}
-	k, nsName, err := parent.kube(e)
+	k, nsName, err := parent.kube(e, c.k8sNamespace)
 	if err != nil {
 		return err
 	}
@@ -268,6 +313,9 @@ func deployEnv(g *Globals, maxNumSplits int) []argo.EnvVar {
 		{Name: "FLOWC_METADATA", Value: g.Metadata},
 		{Name: "FLOWC_MAX_NUM_SPLITS", Value: fmt.Sprint(maxNumSplits)},
 	}
+	if g.DatastorePathStyle {
+		env = append(env, argo.EnvVar{Name: "FLOWC_DATASTORE_PATH_STYLE", Value: "true"})
+	}
 	for _, k := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"} {
 		if v := os.Getenv(k); v != "" {
 			env = append(env, argo.EnvVar{Name: k, Value: v})
@@ -289,7 +337,7 @@ func (c *argoTriggerCmd) Run(e *Env, parent *argoCmd, kctx *kong.Context) error 
 	if err != nil {
 		return err
 	}
-	k, nsName, err := parent.kube(e)
+	k, nsName, err := parent.kube(e, c.k8sNamespace)
 	if err != nil {
 		idFile.abort()
 		return err
@@ -366,7 +414,7 @@ func (c *argoListRunsCmd) Run(e *Env, parent *argoCmd) error {
 	if err != nil {
 		return err
 	}
-	k, nsName, err := parent.kube(e)
+	k, nsName, err := parent.kube(e, c.k8sNamespace)
 	if err != nil {
 		return err
 	}
@@ -387,7 +435,7 @@ func (c *argoTerminateCmd) Run(e *Env, parent *argoCmd) error {
 	if err != nil {
 		return err
 	}
-	k, nsName, err := parent.kube(e)
+	k, nsName, err := parent.kube(e, c.k8sNamespace)
 	if err != nil {
 		return err
 	}
@@ -403,7 +451,7 @@ func (c *argoDeleteCmd) Run(e *Env, parent *argoCmd) error {
 	if err != nil {
 		return err
 	}
-	k, nsName, err := parent.kube(e)
+	k, nsName, err := parent.kube(e, c.k8sNamespace)
 	if err != nil {
 		return err
 	}

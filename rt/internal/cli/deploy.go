@@ -26,9 +26,14 @@ type deployCmds struct {
 // params gives the commands that take the flow's parameters their flags.
 func (c *deployCmds) params(def *rt.FlowDef) {
 	c.StepFunctions.Trigger.Plugins = kong.Plugins{def.Params()}
+	c.Argo.Trigger.Plugins = kong.Plugins{def.Params()}
 }
 
 // takeArgs takes out of args what a command reads before kong parses.
 func (c *deployCmds) takeArgs(args []string) ([]string, error) {
-	return c.StepFunctions.takeName(args)
+	args, err := c.StepFunctions.takeName(args)
+	if err != nil {
+		return nil, err
+	}
+	return c.Argo.takeName(args)
 }
