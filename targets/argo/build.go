@@ -193,6 +193,8 @@ type builder struct {
 	stepTemplate map[string]string
 	// names already taken by a template, so two steps never share one
 	taken map[string]string
+	// step -> its loop template, for a switch back to its own step
+	loops map[string]string
 }
 
 // checkSteps refuses what Argo cannot honour, in one line each.

@@ -13,7 +13,8 @@ var mintedToken = regexp.MustCompile(`A new production token was generated for .
 
 // TestClusterLifecycle runs ChecksFlow (testdata/checks) through every
 // command on the real controller: create (with its CronWorkflow in the
-// schedule's timezone), a run through a switch, a nested foreach with a
+// schedule's timezone), a run through a switch, a switch back to its own
+// step, a nested foreach with a
 // split inside and a switch inside a foreach (End = a local run's, by
 // hash), a run whose step fails after its retries (run failed, every
 // attempt's log readable, no attempt beyond the limit), a run stopped by
@@ -61,6 +62,13 @@ func TestClusterLifecycle(t *testing.T) {
 		alice.dumpJSON(okRun, "All", &all)
 		if want := []string{"r0.1=10,r0.2=20", "ROW1.1=10,ROW1.2=20", "r2.1=10,r2.2=20"}; !slices.Equal(all, want) {
 			t.Errorf("All = %q, want %q", all, want)
+		}
+		// Poll's switch went back to Poll twice: three passes, as
+		// deterministic task ids, through the recursive template.
+		var polls int
+		alice.dumpJSON(okRun+"/Poll/Poll-i2", "Polls", &polls)
+		if polls != 3 {
+			t.Errorf("Poll-i2: Polls = %d; want 3", polls)
 		}
 	})
 	t.Run("failing step", func(t *testing.T) {

@@ -36,6 +36,9 @@ func TestMain(m *testing.M) {
 	if shared != nil {
 		shared.stop()
 	}
+	if exBins != nil {
+		os.RemoveAll(filepath.Dir(exBins["linear"]))
+	}
 	os.Exit(code)
 }
 
@@ -235,9 +238,11 @@ func (d *deployer) podLogs(wf string) {
 }
 
 // runOK waits for run id and fails the test unless it succeeded.
-func (d *deployer) runOK(id string) {
+func (d *deployer) runOK(id string) { d.t.Helper(); d.runOKWithin(id, 5*time.Minute) }
+
+func (d *deployer) runOKWithin(id string, limit time.Duration) {
 	d.t.Helper()
-	if phase := d.wait(id, 5*time.Minute); phase != "Succeeded" {
+	if phase := d.wait(id, limit); phase != "Succeeded" {
 		d.podLogs(strings.TrimPrefix(id, "argo-"))
 		d.t.Fatalf("run %s: workflow %s", id, phase)
 	}
@@ -303,12 +308,13 @@ func artifactHashes(t testing.TB, dataJSON []byte, skip []string) map[string]str
 	return out
 }
 
-// dumpJSON reads one artifact of run's End with `dump --json`.
-func (d *deployer) dumpJSON(run, artifact string, v any) {
+// dumpJSON reads one artifact of target (a run: its End) with `dump
+// --json`.
+func (d *deployer) dumpJSON(target, artifact string, v any) {
 	d.t.Helper()
-	out := d.ok("--namespace", "", "dump", run, "--artifact", artifact, "--json")
+	out := d.ok("--namespace", "", "dump", target, "--artifact", artifact, "--json")
 	if err := json.Unmarshal([]byte(out), v); err != nil {
-		d.t.Fatalf("dump %s --artifact %s --json: %v\n%s", run, artifact, err, out)
+		d.t.Fatalf("dump %s --artifact %s --json: %v\n%s", target, artifact, err, out)
 	}
 }
 

@@ -22,6 +22,12 @@ import (
 // cases lead to gets one DAG task per incoming edge, all running the same
 // task id, of which only the one whose parent ran runs; its successors
 // depend on any of them.
+//
+// A DAG has no cycles, so a switch with a case back to its own step
+// (loop.go) runs as a recursive template beside the DAG: one pass of the
+// step, then the template again for the next iteration when the step
+// chose itself. Its outputs are the last pass's case and task id, which
+// its successors branch on and read.
 
 type scope struct {
 	foreach *rt.Step // nil for the flow's own DAG
@@ -59,13 +65,14 @@ func (b *builder) scopes() error {
 		}
 		b.stepTemplate[st.Name] = name
 	}
+	b.loops = map[string]string{}
 	for _, st := range g.Steps {
-		if st.Kind == rt.KindSwitch {
-			for _, c := range st.Switch.Cases {
-				if c.Step == st.Name {
-					return fmt.Errorf("step %q: a switch case back to its own step is not supported by the Argo target yet; run it locally", st.Name)
-				}
+		if selfLoop(st) {
+			name := templateName(st.Name, "loop")
+			if err := claim(name, fmt.Sprintf("the loop of step %q", st.Name)); err != nil {
+				return err
 			}
+			b.loops[st.Name] = name
 		}
 	}
 	// Assign every step to the scope of its innermost enclosing foreach.
@@ -92,6 +99,9 @@ func (b *builder) scopes() error {
 			return err
 		}
 		b.templates = append(b.templates, t)
+		if b.loops[st.Name] != "" {
+			b.templates = append(b.templates, b.loopTemplate(st))
+		}
 	}
 	for _, sc := range order {
 		dag, err := b.dag(sc, byForeach)
@@ -166,11 +176,24 @@ func (b *builder) dag(sc *scope, byForeach map[string]*scope) (*DAG, error) {
 			{Name: inInputPaths, Value: ptr(paths)},
 		}
 		params = append(params, extra...)
-		tasks = append(tasks, DAGTask{Name: name, Template: b.stepTemplate[st.Name], Depends: depends, When: when,
+		tmpl := b.stepTemplate[st.Name]
+		if loop := b.loops[st.Name]; loop != "" {
+			tmpl = loop
+			params = append(params,
+				Parameter{Name: inIteration, Value: ptr("0")},
+				Parameter{Name: inIterationPrefix, Value: ptr(iterationPrefix(st, sc))})
+		}
+		tasks = append(tasks, DAGTask{Name: name, Template: tmpl, Depends: depends, When: when,
 			Arguments: &Arguments{Parameters: params}})
 		variants[st.Name] = append(variants[st.Name], variant{task: name})
 	}
-	ref := func(p *rt.Step) string { return run + "/" + p.Name + "/" + taskID(p, sc) }
+	ref := func(p *rt.Step) string {
+		if b.loops[p.Name] != "" && len(variants[p.Name]) == 1 {
+			// the last pass's task, which only the loop knows
+			return run + "/" + p.Name + "/{{tasks." + variants[p.Name][0].task + ".outputs.parameters." + inTaskID + "}}"
+		}
+		return run + "/" + p.Name + "/" + taskID(p, sc)
+	}
 	for _, st := range sc.steps {
 		switch {
 		case st.Name == "Start":
@@ -206,7 +229,7 @@ func (b *builder) dag(sc *scope, byForeach map[string]*scope) (*DAG, error) {
 		default:
 			var ins []*rt.Step
 			for _, p := range st.In {
-				if in[p] {
+				if in[p] && !(p == st.Name && b.loops[p] != "") { // the loop's own edge is inside its template
 					ins = append(ins, g.Step(p))
 				}
 			}

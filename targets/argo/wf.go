@@ -122,9 +122,10 @@ type Parameter struct {
 
 // ValueFrom is a v1alpha1.ValueFrom.
 type ValueFrom struct {
-	Path      string  `json:"path,omitempty"`
-	Parameter string  `json:"parameter,omitempty"`
-	Default   *string `json:"default,omitempty"`
+	Path       string  `json:"path,omitempty"`
+	Parameter  string  `json:"parameter,omitempty"`
+	Default    *string `json:"default,omitempty"`
+	Expression string  `json:"expression,omitempty"`
 }
 
 // Template is a v1alpha1.Template: a DAG or a container.

@@ -161,8 +161,11 @@ current-context: local
 	if err := installCRDs(api, filepath.Join(bin, "crds")); err != nil {
 		return nil, err
 	}
-	// The controller exits without its config map.
-	cm := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "workflow-controller-configmap", "namespace": c.Namespace}}
+	// The controller exits without its config map. Its metrics server
+	// would bind :9090, which a second cluster on the machine (another
+	// test package) cannot: the controller panics.
+	cm := map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "workflow-controller-configmap", "namespace": c.Namespace},
+		"data": map[string]string{"metricsConfig": "enabled: false\n", "telemetryConfig": "enabled: false\n"}}
 	if err := api.do("POST", "/api/v1/namespaces/"+c.Namespace+"/configmaps", cm, nil); err != nil {
 		return nil, fmt.Errorf("creating the controller's config map: %v", err)
 	}

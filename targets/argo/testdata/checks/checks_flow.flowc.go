@@ -21,12 +21,12 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name: "Start",
 				Kind: "switch",
-				Pos:  "flow.go:47:22",
-				Next: []string{"Fan", "Broken", "Hang", "Wide"},
+				Pos:  "flow.go:50:22",
+				Next: []string{"Poll", "Broken", "Hang", "Wide"},
 				Switch: &flowrt.SwitchSpec{
 					On: "Mode",
 					Cases: []flowrt.SwitchCase{
-						{Value: "ok", Step: "Fan"},
+						{Value: "ok", Step: "Poll"},
 						{Value: "fail", Step: "Broken"},
 						{Value: "hang", Step: "Hang"},
 						{Value: "wide", Step: "Wide"},
@@ -35,18 +35,34 @@ var checksFlowDef = &flowrt.FlowDef{
 				Uses: []string{"Rows"},
 			},
 			{
+				Name: "Poll",
+				Doc:  "Poll goes back to itself until it ran three times.",
+				Kind: "switch",
+				Pos:  "flow.go:59:22",
+				Next: []string{"Poll", "Fan"},
+				Switch: &flowrt.SwitchSpec{
+					On: "Again",
+					Cases: []flowrt.SwitchCase{
+						{Value: "yes", Step: "Poll"},
+						{Value: "no", Step: "Fan"},
+					},
+				},
+				In:   []string{"Poll", "Start"},
+				Uses: []string{"Polls", "Again"},
+			},
+			{
 				Name:         "Fan",
 				Kind:         "foreach",
-				Pos:          "flow.go:54:22",
+				Pos:          "flow.go:71:22",
 				Next:         []string{"Row"},
 				Foreach:      "Rows",
-				In:           []string{"Start"},
+				In:           []string{"Poll"},
 				MatchingJoin: "JoinRows",
 			},
 			{
 				Name:          "Row",
 				Kind:          "foreach",
-				Pos:           "flow.go:58:22",
+				Pos:           "flow.go:75:22",
 				Next:          []string{"Cell"},
 				Foreach:       "Cols",
 				In:            []string{"Fan"},
@@ -58,7 +74,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:          "Cell",
 				Kind:          "split",
-				Pos:           "flow.go:66:22",
+				Pos:           "flow.go:83:22",
 				Next:          []string{"Left", "Right"},
 				In:            []string{"Row"},
 				SplitParents:  []string{"Fan", "Row"},
@@ -69,7 +85,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "Left",
 				Kind:         "linear",
-				Pos:          "flow.go:73:22",
+				Pos:          "flow.go:90:22",
 				Next:         []string{"Meet"},
 				In:           []string{"Cell"},
 				SplitParents: []string{"Fan", "Row", "Cell"},
@@ -78,7 +94,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "Right",
 				Kind:         "linear",
-				Pos:          "flow.go:80:22",
+				Pos:          "flow.go:97:22",
 				Next:         []string{"Meet"},
 				In:           []string{"Cell"},
 				SplitParents: []string{"Fan", "Row", "Cell"},
@@ -87,7 +103,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "Meet",
 				Kind:         "join",
-				Pos:          "flow.go:87:22",
+				Pos:          "flow.go:104:22",
 				Next:         []string{"JoinCells"},
 				Join:         true,
 				In:           []string{"Left", "Right"},
@@ -97,7 +113,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "JoinCells",
 				Kind:         "join",
-				Pos:          "flow.go:95:22",
+				Pos:          "flow.go:112:22",
 				Next:         []string{"Route"},
 				Join:         true,
 				In:           []string{"Meet"},
@@ -107,7 +123,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name: "Route",
 				Kind: "switch",
-				Pos:  "flow.go:105:22",
+				Pos:  "flow.go:122:22",
 				Next: []string{"Short", "Long"},
 				Switch: &flowrt.SwitchSpec{
 					On: "Kind",
@@ -123,7 +139,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "Short",
 				Kind:         "linear",
-				Pos:          "flow.go:115:22",
+				Pos:          "flow.go:132:22",
 				Next:         []string{"Tail"},
 				In:           []string{"Route"},
 				SplitParents: []string{"Fan"},
@@ -132,7 +148,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "Long",
 				Kind:         "linear",
-				Pos:          "flow.go:122:22",
+				Pos:          "flow.go:139:22",
 				Next:         []string{"Tail"},
 				In:           []string{"Route"},
 				SplitParents: []string{"Fan"},
@@ -141,7 +157,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "Tail",
 				Kind:         "linear",
-				Pos:          "flow.go:129:22",
+				Pos:          "flow.go:146:22",
 				Next:         []string{"JoinRows"},
 				In:           []string{"Long", "Short"},
 				SplitParents: []string{"Fan"},
@@ -149,7 +165,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "JoinRows",
 				Kind:         "join",
-				Pos:          "flow.go:133:22",
+				Pos:          "flow.go:150:22",
 				Next:         []string{"Report"},
 				Join:         true,
 				In:           []string{"Tail"},
@@ -160,7 +176,7 @@ var checksFlowDef = &flowrt.FlowDef{
 				Name:  "Broken",
 				Doc:   "Broken always fails: the run fails after its retries.",
 				Kind:  "linear",
-				Pos:   "flow.go:145:22",
+				Pos:   "flow.go:162:22",
 				Next:  []string{"Report"},
 				In:    []string{"Start"},
 				Retry: &flowrt.Retry{Times: 2, MinutesBetweenSet: true},
@@ -170,7 +186,7 @@ var checksFlowDef = &flowrt.FlowDef{
 				Name: "Hang",
 				Doc:  "Hang runs until it is stopped.",
 				Kind: "linear",
-				Pos:  "flow.go:155:22",
+				Pos:  "flow.go:172:22",
 				Next: []string{"Report"},
 				In:   []string{"Start"},
 			},
@@ -178,7 +194,7 @@ var checksFlowDef = &flowrt.FlowDef{
 				Name:         "Wide",
 				Doc:          "Wide fans out Width items: the benchmarks' foreach.",
 				Kind:         "foreach",
-				Pos:          "flow.go:165:22",
+				Pos:          "flow.go:182:22",
 				Next:         []string{"Square"},
 				Foreach:      "Items",
 				In:           []string{"Start"},
@@ -188,7 +204,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:          "Square",
 				Kind:          "linear",
-				Pos:           "flow.go:175:22",
+				Pos:           "flow.go:192:22",
 				Next:          []string{"Sum"},
 				In:            []string{"Wide"},
 				SplitParents:  []string{"Wide"},
@@ -198,7 +214,7 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name:         "Sum",
 				Kind:         "join",
-				Pos:          "flow.go:182:22",
+				Pos:          "flow.go:199:22",
 				Next:         []string{"Report"},
 				Join:         true,
 				In:           []string{"Square"},
@@ -208,14 +224,14 @@ var checksFlowDef = &flowrt.FlowDef{
 			{
 				Name: "Report",
 				Kind: "linear",
-				Pos:  "flow.go:191:22",
+				Pos:  "flow.go:208:22",
 				Next: []string{"End"},
 				In:   []string{"Broken", "Hang", "JoinRows", "Sum"},
 			},
 			{
 				Name: "End",
 				Kind: "end",
-				Pos:  "flow.go:194:22",
+				Pos:  "flow.go:211:22",
 				In:   []string{"Report"},
 				Uses: []string{"All"},
 			},
@@ -537,6 +553,42 @@ var checksFlowDef = &flowrt.FlowDef{
 				f.(*ChecksFlow).Total = 0
 			},
 		},
+		{
+			Name:     "Polls",
+			Type:     "int",
+			Kind:     "artifact",
+			Encoding: "json",
+			Encode: func(f any, w *flowcodec.Writer) error {
+				w.Int(int64(f.(*ChecksFlow).Polls))
+				return w.Err()
+			},
+			Decode: func(f any, r *flowcodec.Reader, size int64) error {
+				f.(*ChecksFlow).Polls = int(r.Int(0))
+				return r.End()
+			},
+			Reset: func(f any) {
+				f.(*ChecksFlow).Polls = 0
+			},
+		},
+		{
+			Name:     "Again",
+			Type:     "string",
+			Kind:     "artifact",
+			Encoding: "raw",
+			Encode: func(f any, w *flowcodec.Writer) error {
+				return w.RawString(f.(*ChecksFlow).Again)
+			},
+			Decode: func(f any, r *flowcodec.Reader, size int64) error {
+				return r.ReadRawStringTo(&f.(*ChecksFlow).Again, size)
+			},
+			Same: func(f any, s string) bool {
+				v := f.(*ChecksFlow).Again
+				return len(v) == len(s) && unsafe.StringData(string(v)) == unsafe.StringData(s)
+			},
+			Reset: func(f any) {
+				f.(*ChecksFlow).Again = ""
+			},
+		},
 	},
 	Steps: []flowrt.StepDef{
 		{
@@ -546,6 +598,15 @@ var checksFlowDef = &flowrt.FlowDef{
 			},
 			SwitchValue: func(f any) string {
 				return string(f.(*ChecksFlow).Mode)
+			},
+		},
+		{
+			Name: "Poll",
+			Run: func(ctx context.Context, f any, call flowrt.StepCall) error {
+				return f.(*ChecksFlow).Poll(ctx)
+			},
+			SwitchValue: func(f any) string {
+				return string(f.(*ChecksFlow).Again)
 			},
 		},
 		{

@@ -1,5 +1,6 @@
 // Command checks is ChecksFlow, what the Argo cluster tests need beyond
-// the examples: a switch at the top level and inside a foreach, a nested
+// the examples: a switch at the top level, back to its own step, and
+// inside a foreach, a nested
 // foreach with a split inside it, a step that always fails (retry limit),
 // one that hangs (terminate), and a schedule with a timezone. Its runner
 // is generated (go generate in targets/argo).
@@ -40,12 +41,28 @@ type ChecksFlow struct {
 	Items     []int
 	Item      int
 	Total     int
+	Polls     int
+	Again     string
 }
 
 //flow:step
-//flow:switch on=Mode cases=ok:Fan,fail:Broken,hang:Hang,wide:Wide
+//flow:switch on=Mode cases=ok:Poll,fail:Broken,hang:Hang,wide:Wide
 func (f *ChecksFlow) Start(ctx context.Context) error {
 	f.Rows = []string{"r0", "row1", "r2"}
+	return nil
+}
+
+// Poll goes back to itself until it ran three times.
+//
+//flow:step
+//flow:switch on=Again cases=yes:Poll,no:Fan
+func (f *ChecksFlow) Poll(ctx context.Context) error {
+	f.Polls++
+	f.Again = "no"
+	if f.Polls < 3 {
+		f.Again = "yes"
+	}
+	fmt.Printf("poll %d (task %s)\n", f.Polls, rt.Current(ctx).TaskID)
 	return nil
 }
 
