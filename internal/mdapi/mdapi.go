@@ -20,8 +20,8 @@
 //	GET    /v1/flows/{flow}/runs/{run}/tasks?step=            TaskList
 //	GET    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}                 Task, with its attempts
 //	POST   /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/heartbeat       Heartbeat
-//	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}    AttemptStart (idempotent)
-//	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}/done   AttemptDone (idempotent; a different one is 409)
+//	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}    AttemptStart (idempotent); Recorded out
+//	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}/done   AttemptDone (idempotent; a different one is 409); Recorded out
 //	GET    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}    Attempt
 //
 // Every write is idempotent (a mint through its Idempotency-Key), so a
@@ -203,6 +203,13 @@ type Attempt struct {
 	Attempt int `json:"attempt"`
 	AttemptStart
 	Done *AttemptDone `json:"done,omitempty"`
+}
+
+// Recorded answers an attempt's start or end: the service recorded it
+// (or had already). It is small on purpose: tasks send these writes at
+// thousands a second and already hold what they sent.
+type Recorded struct {
+	Attempt int `json:"attempt"`
 }
 
 // Error is the body of every 4xx and 5xx answer.

@@ -8,15 +8,19 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/flowc-dev/flowc/internal/mdapi"
 	"github.com/flowc-dev/flowc/internal/testenv/pgtest"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -47,6 +51,61 @@ func benchEnv(b *testing.B) (*Service, string) {
 	b.Cleanup(func() { srv.Close(); svc.Close() })
 	benchSvcs.Store(srv.URL, svc)
 	return svc, srv.URL
+}
+
+// cpuUse is the CPU time the database's processes and this one (the
+// service and its load's clients) spent, per op: on a shared machine the
+// rate an op gets depends on the others' load, its CPU cost does not.
+type cpuUse struct {
+	pool     *pgxpool.Pool
+	db, proc time.Duration
+}
+
+func startCPU(pool *pgxpool.Pool) *cpuUse {
+	return &cpuUse{pool: pool, db: dbCPU(pool), proc: procCPU()}
+}
+
+func (c *cpuUse) report(b *testing.B) {
+	db, proc := dbCPU(c.pool)-c.db, procCPU()-c.proc
+	if db > 0 {
+		b.ReportMetric(float64(db.Microseconds())/float64(b.N), "db-cpu-µs/op")
+	}
+	b.ReportMetric(float64(proc.Microseconds())/float64(b.N), "go-cpu-µs/op")
+}
+
+func procCPU() time.Duration {
+	var ru syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// dbCPU sums the CPU time of the server's processes from /proc (0 where
+// there is no /proc); the backends stay up for the whole benchmark, held by
+// the pool.
+func dbCPU(pool *pgxpool.Pool) time.Duration {
+	rows, err := pool.Query(context.Background(), "SELECT pid FROM pg_stat_activity")
+	if err != nil {
+		return 0
+	}
+	pids, _ := pgx.CollectRows(rows, pgx.RowTo[int32])
+	var total time.Duration
+	for _, pid := range pids {
+		data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			continue
+		}
+		// utime and stime, in clock ticks (100 a second on Linux), are
+		// the 14th and 15th fields; the 2nd, the command, may hold spaces.
+		s := string(data)
+		f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+		if len(f) < 13 {
+			continue
+		}
+		u, _ := strconv.ParseInt(f[11], 10, 64)
+		st, _ := strconv.ParseInt(f[12], 10, 64)
+		total += time.Duration(u+st) * 10 * time.Millisecond
+	}
+	return total
 }
 
 // latencies collects request times, for the p99 the issue targets.
@@ -117,6 +176,7 @@ func BenchmarkTaskRecords(b *testing.B) {
 	var n atomic.Int64
 	var lat latencies
 	b.SetParallelism(8) // 8 x GOMAXPROCS clients
+	cpu := startCPU(svcPool(b, url))
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
@@ -130,6 +190,7 @@ func BenchmarkTaskRecords(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "attempts/s")
+	cpu.report(b)
 	lat.report(b)
 	var recorded int
 	svcPool(b, url).QueryRow(context.Background(), "SELECT count(*) FROM attempts WHERE done IS NOT NULL").Scan(&recorded)

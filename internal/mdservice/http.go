@@ -154,6 +154,9 @@ type ids struct {
 	attempt               int
 }
 
+// key names the task, for the batcher's lock order.
+func (id ids) key() string { return id.flow + "/" + id.run + "/" + id.step + "/" + id.task }
+
 func pathIDs(w http.ResponseWriter, r *http.Request, names ...string) (ids, bool) {
 	var out ids
 	for _, n := range names {
@@ -199,6 +202,8 @@ func (s *Service) dbFail(w http.ResponseWriter, r *http.Request, what string, er
 		fail(w, http.StatusConflict, what+" already exists")
 	case errors.As(err, &pe) && (pe.Code[:2] == "22" || pe.Code[:2] == "23"): // data exceptions, other constraints
 		fail(w, http.StatusBadRequest, what+": "+pe.Message)
+	case errors.Is(err, errStopping):
+		fail(w, http.StatusServiceUnavailable, what+": "+errStopping.Error()+"; retry")
 	case errors.Is(err, context.Canceled):
 		fail(w, 499, what+": the request was canceled")
 	case errors.As(err, &pe) && (pe.Code[:2] == "08" || pe.Code[:2] == "57" || pe.Code == "40001" || pe.Code == "40P01"):

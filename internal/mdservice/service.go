@@ -46,6 +46,7 @@ type Service struct {
 	// was down, live runners could not heartbeat.
 	started   time.Time
 	tokenHash [32]byte
+	writes    *batcher // the attempts' starts and ends
 }
 
 // New connects to the database, applies the migrations, and returns a
@@ -80,6 +81,12 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		pool.Close()
 		return nil, fmt.Errorf("reading the database's clock: %w", err)
 	}
+	// Two batches at a time: one is filled while the other runs. More
+	// make smaller batches, which cost the database more per write.
+	// pgxpool's default pool (a connection per CPU, at least 4) leaves the
+	// others to the reads.
+	nw := max(int(pcfg.MaxConns)/4, 2)
+	s.writes = newBatcher(pool, nw)
 	if cfg.Token != "" {
 		s.tokenHash = sha256.Sum256([]byte(cfg.Token))
 	}
@@ -100,8 +107,12 @@ func describe(c *pgxpool.Config) string {
 // Schema is the migration version the database is at.
 func (s *Service) Schema() int { return s.schema }
 
-// Close releases the database connections.
-func (s *Service) Close() { s.pool.Close() }
+// Close releases the database connections, once the batches under way
+// are done.
+func (s *Service) Close() {
+	s.writes.close()
+	s.pool.Close()
+}
 
 // heartbeatEvery is the interval the service asks its clients to
 // heartbeat at.

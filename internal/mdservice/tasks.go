@@ -272,6 +272,22 @@ func checkStack(stack []mdapi.ForeachFrame) error {
 	return nil
 }
 
+// startSQL records an attempt's start ($6, $7, $8), creating its task
+// ($1-$5) if its run exists. It answers whether the task is recorded and
+// whether the attempt is (false: it was started differently).
+const startSQL = `
+	WITH t AS (
+		INSERT INTO tasks (flow, run, step, task, foreach_stack)
+		SELECT $1, $2, $3, $4, $5::jsonb WHERE EXISTS (SELECT 1 FROM runs WHERE flow = $1 AND id = $2)
+		ON CONFLICT (flow, run, step, task) DO UPDATE SET heartbeat = now()
+		RETURNING 1),
+	a AS (
+		INSERT INTO attempts AS a (flow, run, step, task, attempt, start, started)
+		SELECT $1, $2, $3, $4, $6, $7::jsonb, $8 FROM t
+		ON CONFLICT (flow, run, step, task, attempt) DO UPDATE SET start = a.start WHERE a.start = EXCLUDED.start
+		RETURNING 1)
+	SELECT EXISTS (SELECT 1 FROM t), EXISTS (SELECT 1 FROM a)`
+
 // startAttempt records an attempt's start, creating its task. Repeating
 // the same start is a no-op; a different start of the same attempt is a
 // conflict (two processes think they run it).
@@ -305,27 +321,21 @@ func (s *Service) startAttempt(w http.ResponseWriter, r *http.Request) {
 		b, _ := json.Marshal(in.ForeachStack)
 		stack = string(b)
 	}
-	args := pgx.NamedArgs{"flow": id.flow, "run": id.run, "step": id.step, "task": id.task, "attempt": id.attempt,
-		"start": string(start), "started": in.Started, "stack": stack}
-	var n int
-	err = s.pool.QueryRow(r.Context(), `
-		WITH t AS (
-			INSERT INTO tasks (flow, run, step, task, foreach_stack) VALUES (@flow, @run, @step, @task, @stack)
-			ON CONFLICT (flow, run, step, task) DO UPDATE SET heartbeat = now()
-			RETURNING 1)
-		INSERT INTO attempts AS a (flow, run, step, task, attempt, start, started)
-		SELECT @flow, @run, @step, @task, @attempt, @start, @started FROM t
-		ON CONFLICT (flow, run, step, task, attempt) DO UPDATE SET start = a.start WHERE a.start = EXCLUDED.start
-		RETURNING attempt`, args).Scan(&n)
-	if errors.Is(err, pgx.ErrNoRows) {
+	var task, recorded bool
+	err = s.writes.do(r.Context(), id.key(), startSQL,
+		[]any{id.flow, id.run, id.step, id.task, stack, id.attempt, string(start), in.Started}, &task, &recorded)
+	switch {
+	case err != nil:
+		s.dbFail(w, r, what, err)
+		return
+	case !task:
+		fail(w, http.StatusNotFound, fmt.Sprintf("%s: run %q is not recorded; create the run first", what, id.flow+"/"+id.run))
+		return
+	case !recorded:
 		fail(w, http.StatusConflict, what+" was already started differently; an attempt number is used once")
 		return
 	}
-	if err != nil {
-		s.dbFail(w, r, what, err)
-		return
-	}
-	reply(w, http.StatusOK, &mdapi.Attempt{Attempt: id.attempt, AttemptStart: in})
+	reply(w, http.StatusOK, mdapi.Recorded{Attempt: id.attempt})
 }
 
 func checkDone(in *mdapi.AttemptDone) error {
@@ -388,6 +398,32 @@ func checkDone(in *mdapi.AttemptDone) error {
 	return nil
 }
 
+// doneSQL records an attempt's end ($6-$8), its artifact index entries
+// ($11-$15) and, for the first successful attempt, its task's winner and
+// origin ($9). The sub-statements see the rows as they were before the
+// statement: prev is the end already recorded, if any. It answers how many
+// attempts it recorded (0 or 1), whether the attempt was started and
+// whether its recorded end is this one.
+const doneSQL = `
+	WITH a AS (
+		UPDATE attempts SET done = $6::jsonb, ok = $7, finished = $8
+		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND attempt = $5 AND done IS NULL
+		RETURNING 1),
+	art AS (
+		INSERT INTO artifacts (flow, run, step, task, attempt, name, hash, type, size, encoding)
+		SELECT $1, $2, $3, $4, $5, u.name, u.hash, u.type, u.size, u.enc
+		FROM a, unnest($11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[]) AS u(name, hash, type, size, enc)),
+	t AS (
+		UPDATE tasks SET
+			winner = CASE WHEN $7 AND winner IS NULL THEN $5 ELSE winner END,
+			origin = CASE WHEN $7 AND winner IS NULL THEN $9 ELSE origin END,
+			foreach_stack = coalesce($10::jsonb, foreach_stack), heartbeat = now()
+		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND EXISTS (SELECT 1 FROM a)),
+	prev AS (
+		SELECT done FROM attempts
+		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND attempt = $5)
+	SELECT (SELECT count(*) FROM a), EXISTS (SELECT 1 FROM prev), coalesce((SELECT done = $6::jsonb FROM prev), false)`
+
 // finishAttempt records how an attempt ended, with its artifact index and
 // log locations, in one statement: a client sends it before writing the
 // commit marker, so a committed attempt is always recorded. Repeating it
@@ -428,33 +464,11 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 		b, _ := json.Marshal(in.ForeachStack)
 		stack = string(b)
 	}
-	args := pgx.NamedArgs{"flow": id.flow, "run": id.run, "step": id.step, "task": id.task, "attempt": id.attempt,
-		"done": string(done), "ok": in.OK, "finished": in.Finished, "origin": in.Origin, "stack": stack,
-		"names": names, "hashes": hashes, "types": types, "sizes": sizes, "encs": encs}
-	// The sub-statements see the rows as they were before the statement:
-	// prev is the done already recorded, if any.
 	var recorded int
 	var exists, same bool
-	err = s.pool.QueryRow(r.Context(), `
-		WITH a AS (
-			UPDATE attempts SET done = @done, ok = @ok, finished = @finished
-			WHERE flow = @flow AND run = @run AND step = @step AND task = @task AND attempt = @attempt AND done IS NULL
-			RETURNING 1),
-		art AS (
-			INSERT INTO artifacts (flow, run, step, task, attempt, name, hash, type, size, encoding)
-			SELECT @flow, @run, @step, @task, @attempt, u.name, u.hash, u.type, u.size, u.enc
-			FROM a, unnest(@names::text[], @hashes::text[], @types::text[], @sizes::bigint[], @encs::text[]) AS u(name, hash, type, size, enc)),
-		t AS (
-			UPDATE tasks SET
-				winner = CASE WHEN @ok AND winner IS NULL THEN @attempt ELSE winner END,
-				origin = CASE WHEN @ok AND winner IS NULL THEN @origin ELSE origin END,
-				foreach_stack = coalesce(@stack::jsonb, foreach_stack), heartbeat = now()
-			WHERE flow = @flow AND run = @run AND step = @step AND task = @task AND EXISTS (SELECT 1 FROM a)),
-		prev AS (
-			SELECT done FROM attempts
-			WHERE flow = @flow AND run = @run AND step = @step AND task = @task AND attempt = @attempt)
-		SELECT (SELECT count(*) FROM a), EXISTS (SELECT 1 FROM prev), coalesce((SELECT done = @done::jsonb FROM prev), false)`,
-		args).Scan(&recorded, &exists, &same)
+	err = s.writes.do(r.Context(), id.key(), doneSQL,
+		[]any{id.flow, id.run, id.step, id.task, id.attempt, string(done), in.OK, in.Finished, in.Origin, stack,
+			names, hashes, types, sizes, encs}, &recorded, &exists, &same)
 	switch {
 	case err != nil:
 		s.dbFail(w, r, what, err)
@@ -463,7 +477,6 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 	case recorded == 0 && !same:
 		fail(w, http.StatusConflict, what+" already ended differently; a finished attempt is never rewritten")
 	default:
-		var start mdapi.AttemptStart
-		reply(w, http.StatusOK, &mdapi.Attempt{Attempt: id.attempt, AttemptStart: start, Done: &in})
+		reply(w, http.StatusOK, mdapi.Recorded{Attempt: id.attempt})
 	}
 }
