@@ -238,10 +238,24 @@ func TestMetadataService(t *testing.T) {
 		t.Errorf("the resumed run: %q", row)
 	}
 
+	// The root is bound to the service: a run through the local provider
+	// (which mints its own ids) is refused in one line naming both, and
+	// writes nothing.
+	before, _ := os.ReadDir(filepath.Join(linear.dir, ".flowc", "LinearFlow"))
+	if r := linear.run(append(alice, "FLOWC_METADATA=local"), "run"); r.code != 1 || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 ||
+		!strings.Contains(r.stderr, `bound to metadata "service@`+svc.URL+`", not "local"`) || !strings.Contains(r.stderr, "--metadata service@"+svc.URL) {
+		t.Errorf("a local run on a root bound to the service: %s", r)
+	}
+	if after, _ := os.ReadDir(filepath.Join(linear.dir, ".flowc", "LinearFlow")); len(after) != len(before) {
+		t.Errorf("the refused run wrote to the datastore: %d entries, then %d", len(before), len(after))
+	}
+	// A trailing slash names the same service (a third LinearFlow run).
+	linear.ok(append(alice, "FLOWC_METADATA=service@"+svc.URL+"/"), "run")
+
 	// kill -9 of the service, then a restart: everything is still there.
 	svc.stop(syscall.SIGKILL)
 	svc.start()
-	if r := linear.ok(alice, "runs", "--all"); !strings.Contains(r.stdout, "reviewed") || strings.Count(r.stdout, "\n") != 3 {
+	if r := linear.ok(alice, "runs", "--all"); !strings.Contains(r.stdout, "reviewed") || strings.Count(r.stdout, "\n") != 4 {
 		t.Errorf("after a service restart:\n%s", r)
 	}
 	// SIGTERM stops it cleanly, and its access log has a line per request.

@@ -52,6 +52,9 @@ func (s *Service) guard(next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(rec, r.Body, maxBody)
+		// Every answer says how often to heartbeat: a task learns it
+		// from its first request, before its first beat is due.
+		rec.Header().Set(mdapi.HeartbeatHeader, s.every)
 		next.ServeHTTP(rec, r)
 	})
 }

@@ -231,7 +231,6 @@ func (s *Service) mintRun(w http.ResponseWriter, r *http.Request) {
 // replyRun answers with a run and the heartbeat interval its runner
 // should keep.
 func (s *Service) replyRun(w http.ResponseWriter, code int, run *mdapi.Run) {
-	w.Header().Set(mdapi.HeartbeatHeader, s.heartbeatEvery().String())
 	reply(w, code, run)
 }
 
@@ -361,7 +360,6 @@ func (s *Service) runHeartbeat(w http.ResponseWriter, r *http.Request) {
 		s.dbFail(w, r, fmt.Sprintf("run %q", id.flow+"/"+id.run), err)
 		return
 	}
-	w.Header().Set(mdapi.HeartbeatHeader, s.heartbeatEvery().String())
 	reply(w, http.StatusOK, mdapi.Heartbeat{Status: status})
 }
 

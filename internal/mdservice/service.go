@@ -47,6 +47,7 @@ type Service struct {
 	started   time.Time
 	tokenHash [32]byte
 	writes    *batcher // the attempts' starts and ends
+	every     string   // heartbeatEvery, as the header says it
 }
 
 // New connects to the database, applies the migrations, and returns a
@@ -77,6 +78,7 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		return nil, err
 	}
 	s := &Service{cfg: cfg, pool: pool, schema: schema}
+	s.every = s.heartbeatEvery().String()
 	if err := pool.QueryRow(ctx, "SELECT now()").Scan(&s.started); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("reading the database's clock: %w", err)

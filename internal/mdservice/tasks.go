@@ -253,7 +253,6 @@ func (s *Service) taskHeartbeat(w http.ResponseWriter, r *http.Request) {
 		s.dbFail(w, r, fmt.Sprintf("task %q", id.flow+"/"+id.run+"/"+id.step+"/"+id.task), err)
 		return
 	}
-	w.Header().Set(mdapi.HeartbeatHeader, s.heartbeatEvery().String())
 	reply(w, http.StatusOK, mdapi.Heartbeat{Status: status})
 }
 

@@ -168,6 +168,11 @@ func (g *Globals) validate() error {
 // filled in.
 func (g *Globals) StoreConfig() (store.Config, error) {
 	c := store.Config{Kind: g.Datastore, Root: g.DatastoreRoot, PathStyle: g.DatastorePathStyle, Metadata: g.Metadata}
+	if u, err := metadata.ParseService(g.Metadata); err == nil {
+		// The root is bound to the service's URL as the client uses it:
+		// a trailing slash does not make another provider.
+		c.Metadata = "service@" + u
+	}
 	if c.Root == "" && c.Kind == "local" {
 		wd, err := os.Getwd()
 		if err != nil {

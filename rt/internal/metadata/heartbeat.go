@@ -3,6 +3,8 @@ package metadata
 import (
 	"context"
 	"time"
+
+	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
 // Beat heartbeats the run every p.HeartbeatEvery() until the returned stop
@@ -10,6 +12,16 @@ import (
 // beat that fails (the service away for longer than the client retries) is
 // dropped: the run goes on, and the next beat catches up.
 func Beat(ctx context.Context, p Provider, flow, id string) (stop func()) {
+	return beat(ctx, p, func(ctx context.Context) error { return p.Heartbeat(ctx, flow, id) })
+}
+
+// BeatTask heartbeats a task, as Beat does a run: while its process lives
+// the service reports the task, and its run, as running.
+func BeatTask(ctx context.Context, p Provider, path store.TaskPath) (stop func()) {
+	return beat(ctx, p, func(ctx context.Context) error { return p.TaskHeartbeat(ctx, path) })
+}
+
+func beat(ctx context.Context, p Provider, send func(context.Context) error) (stop func()) {
 	if p.HeartbeatEvery() <= 0 {
 		return func() {}
 	}
@@ -27,7 +39,7 @@ func Beat(ctx context.Context, p Provider, flow, id string) (stop func()) {
 				return
 			case <-t.C:
 			}
-			_ = p.Heartbeat(ctx, flow, id)
+			_ = send(ctx)
 		}
 	}()
 	return func() { cancel(); <-done }

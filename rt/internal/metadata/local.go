@@ -130,6 +130,8 @@ func (l *Local) HeartbeatEvery() time.Duration { return 0 }
 
 func (l *Local) Heartbeat(ctx context.Context, flow, id string) error { return nil }
 
+func (l *Local) TaskHeartbeat(ctx context.Context, p store.TaskPath) error { return nil }
+
 // StartAttempt has nothing to record: locally an attempt's start is its
 // process, and its inputs go into the commit marker when it ends.
 func (l *Local) StartAttempt(ctx context.Context, p store.TaskPath, a *store.Attempt, stack []store.ForeachFrame) error {

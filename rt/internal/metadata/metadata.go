@@ -56,6 +56,9 @@ type Provider interface {
 	HeartbeatEvery() time.Duration
 	// Heartbeat says the run's runner is alive.
 	Heartbeat(ctx context.Context, flow, id string) error
+	// TaskHeartbeat says a task's process is alive, and so its run: a run
+	// that a cloud scheduler drives has no runner, its tasks heartbeat.
+	TaskHeartbeat(ctx context.Context, p store.TaskPath) error
 	// StartAttempt and FinishAttempt record an attempt's start and end;
 	// FinishAttempt is called before the attempt's commit marker is
 	// written, so a committed attempt is always recorded.

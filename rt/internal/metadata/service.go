@@ -267,6 +267,10 @@ func (s *Service) Heartbeat(ctx context.Context, flow, id string) error {
 	return s.call(ctx, "POST", mdapi.RunPath(flow, id)+"/heartbeat", nil, nil)
 }
 
+func (s *Service) TaskHeartbeat(ctx context.Context, p store.TaskPath) error {
+	return s.call(ctx, "POST", mdapi.TaskPath(p.Flow, p.Run, p.Step, p.Task)+"/heartbeat", nil, nil)
+}
+
 func wireStack(stack []store.ForeachFrame) []mdapi.ForeachFrame {
 	var out []mdapi.ForeachFrame
 	for _, f := range stack {

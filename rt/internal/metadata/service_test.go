@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/flowc-dev/flowc/internal/mdapi"
 	"github.com/flowc-dev/flowc/internal/mdservice"
 	"github.com/flowc-dev/flowc/internal/testenv/pgtest"
 	"github.com/flowc-dev/flowc/rt/internal/store"
@@ -20,7 +21,13 @@ import (
 // returned stop is called.
 func serve(t *testing.T, dbURL, addr, token string) (base string, stop func()) {
 	t.Helper()
-	svc, err := mdservice.New(context.Background(), mdservice.Config{DatabaseURL: dbURL, Token: token, HeartbeatTimeout: time.Minute})
+	return serveFor(t, dbURL, addr, token, time.Minute)
+}
+
+// serveFor is serve with a heartbeat timeout.
+func serveFor(t *testing.T, dbURL, addr, token string, timeout time.Duration) (base string, stop func()) {
+	t.Helper()
+	svc, err := mdservice.New(context.Background(), mdservice.Config{DatabaseURL: dbURL, Token: token, HeartbeatTimeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +156,55 @@ func TestServiceProvider(t *testing.T) {
 	s.RetryFor = 200 * time.Millisecond
 	if _, err := s.GetRun(ctx, "F", "1"); err == nil || !strings.Contains(err.Error(), "unreachable") {
 		t.Errorf("no service: %v", err)
+	}
+}
+
+// A run that a cloud scheduler drives has no runner to heartbeat: its
+// tasks do. While a task beats, the run and the task are running; once
+// its process is gone (the beats stop), both are reported killed.
+func TestTaskHeartbeats(t *testing.T) {
+	pg := pgtest.Start(t)
+	ctx := context.Background()
+	const timeout = 1200 * time.Millisecond // beats every 200 ms
+	base, _ := serveFor(t, pg.NewDatabase(t), "127.0.0.1:0", "", timeout)
+	p := NewService(base, "")
+	r := &store.Run{Flow: "F", ID: "sfn-exec", User: "alice", Namespace: "user:alice", Status: "running", Started: time.Now()}
+	if err := p.RegisterRun(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	path := store.TaskPath{Flow: "F", Run: "sfn-exec", Step: "Start", Task: "0"}
+	if err := p.StartAttempt(ctx, path, &store.Attempt{Attempt: 0, PID: 1, Started: time.Now()}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if p.HeartbeatEvery() != timeout/6 {
+		t.Fatalf("the client heartbeats every %v; the service asked for %v in its first answer", p.HeartbeatEvery(), timeout/6)
+	}
+	status := func() (run, task string) {
+		got, err := p.GetRun(ctx, "F", "sfn-exec")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tk mdapi.Task
+		if err := p.call(ctx, "GET", mdapi.TaskPath("F", "sfn-exec", "Start", "0"), nil, &tk); err != nil {
+			t.Fatal(err)
+		}
+		return got.Status, tk.Status
+	}
+	stop := BeatTask(ctx, p, path)
+	time.Sleep(3 * timeout)
+	if run, task := status(); run != "running" || task != "running" {
+		stop()
+		t.Fatalf("after three timeouts of a task heartbeating: run %q, task %q; want running", run, task)
+	}
+	stop()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		run, task := status()
+		if run == "killed" && task == "killed" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("30 s after the task's beats stopped: run %q, task %q; want killed", run, task)
+		}
 	}
 }
 

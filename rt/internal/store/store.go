@@ -252,7 +252,9 @@ func (s *Store) bind(provider string) error {
 		return err
 	}
 	if rec.Metadata != provider {
-		return fmt.Errorf("datastore root %q is bound to metadata %q; pass --metadata %s, or another --datastore-root", s.root, rec.Metadata, rec.Metadata)
+		// Each provider mints its own run ids: two on one root would
+		// hand out the same ids.
+		return fmt.Errorf("datastore root %q is bound to metadata %q, not %q; pass --metadata %s, or another --datastore-root", s.root, rec.Metadata, provider, rec.Metadata)
 	}
 	if err := s.b.create(rootFile, data); err == nil {
 		return fmt.Errorf("the server of datastore root %q ignores conditional writes (If-None-Match: *); flowc needs them to write records and blobs once: use AWS S3 or a server that supports them", s.root)

@@ -94,7 +94,11 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, md metadata.Prov
 		tee.stop()
 		return fmt.Errorf("recording attempt %d of task %s: %w", sp.Attempt, t.path, err)
 	}
+	// The task heartbeats while it runs: a task, and a run driven by a
+	// cloud scheduler, whose process is gone is reported killed.
+	stopBeat := metadata.BeatTask(ctx, md, t.path)
 	done := t.execute(ctx)
+	stopBeat()
 	if !done.OK {
 		fmt.Fprintf(os.Stderr, "%s\n", done.Error)
 		if done.Failure != nil && done.Failure.Stack != "" {
