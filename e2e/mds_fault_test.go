@@ -5,9 +5,11 @@ package e2e
 // time the run goes on once it is back, and every task is recorded once.
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -17,6 +19,32 @@ import (
 	"github.com/flowc-dev/flowc/internal/testenv/pgtest"
 	"github.com/jackc/pgx/v5"
 )
+
+// startGated starts a run of GatedFlow and waits until its width Body
+// tasks are started (their starts recorded) and held at the gate.
+func startGated(t *testing.T, ctx context.Context, b *failBin, gate, idFile string, width int) (*exec.Cmd, *bytes.Buffer, *bytes.Buffer) {
+	t.Helper()
+	cmd, out, errb := b.cmd(ctx, []string{"GATED_GATE=" + gate}, "run", "--quiet", "--n", fmt.Sprint(width), "--run-id-file", idFile)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		n := 0
+		for item := range width {
+			if _, err := os.Stat(fmt.Sprintf("%s.%d", gate, item)); err == nil {
+				n++
+			}
+		}
+		if n == width {
+			return cmd, out, errb
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			cmd.Wait()
+			t.Fatalf("%d of %d Body tasks started in 60 s:\n%s\n%s", n, width, out, errb)
+		}
+	}
+}
 
 // mdsFlows is the module of testdata/mdsflows, built once.
 var mdsFlows = &testModule{name: "mdsflows"}
@@ -40,26 +68,7 @@ func TestMetadataServiceFaults(t *testing.T) {
 			idFile := filepath.Join(b.dir, "id")
 			ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 			defer cancel()
-			cmd, out, errb := b.cmd(ctx, []string{"GATED_GATE=" + gate}, "run", "--quiet", "--n", fmt.Sprint(width), "--run-id-file", idFile)
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			// Every Body task started (and recorded its start), waiting.
-			for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
-				n := 0
-				for item := range width {
-					if _, err := os.Stat(fmt.Sprintf("%s.%d", gate, item)); err == nil {
-						n++
-					}
-				}
-				if n == width {
-					break
-				}
-				if time.Now().After(deadline) {
-					cmd.Process.Kill()
-					t.Fatalf("%d of %d Body tasks started in 60 s:\n%s\n%s", n, width, out, errb)
-				}
-			}
+			cmd, out, errb := startGated(t, ctx, b, gate, idFile, width)
 			fault.kill()
 			// The tasks end while the service (or its database) is away:
 			// their ends, and the runner's writes, wait in retries.
@@ -100,4 +109,39 @@ func TestMetadataServiceFaults(t *testing.T) {
 			}
 		})
 	}
+
+	// Away for longer than the client retries (FLOWC_METADATA_RETRY): the
+	// tasks fail in one line each, and none is committed, since the
+	// service did not record their ends.
+	t.Run("ServiceAwayPastTheRetries", func(t *testing.T) {
+		b := newFailBin(t, exe, "FLOWC_METADATA=service@"+svc.URL, "FLOWC_USER=alice", "FLOWC_METADATA_RETRY=2s")
+		gate := filepath.Join(b.dir, "gate")
+		idFile := filepath.Join(b.dir, "id")
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		cmd, out, errb := startGated(t, ctx, b, gate, idFile, width)
+		svc.stop(syscall.SIGKILL)
+		defer svc.start()
+		if err := os.WriteFile(gate, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		err := cmd.Wait()
+		t.Logf("stderr:\n%s", errb)
+		if err == nil || !strings.Contains(errb.String(), "is unreachable") || !strings.Contains(errb.String(), "not committed") {
+			t.Errorf("a run whose service stayed away: %v\n%s\n%s", err, out, errb)
+		}
+		run := strings.TrimSpace(failRead(t, idFile))
+		body := filepath.Join(b.dir, ".flowc", "GatedFlow", run, "Body")
+		tasks, _ := os.ReadDir(body)
+		if len(tasks) != width {
+			t.Errorf("%d Body tasks in the datastore, want %d", len(tasks), width)
+		}
+		for _, task := range tasks {
+			for _, marker := range []string{"task.json", "0.done"} {
+				if _, err := os.Stat(filepath.Join(body, task.Name(), marker)); err == nil {
+					t.Errorf("Body task %s has %s: committed without the service recording its end", task.Name(), marker)
+				}
+			}
+		}
+	})
 }

@@ -158,7 +158,7 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	// second kills the tasks at once.
 	ctx, kill, stopSignals := sched.Interrupts(e.Ctx)
 	defer stopSignals()
-	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G, r.Namespace), Store: st, Flow: flow, RunID: id, Kill: kill}
+	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G, r.Namespace), Store: st, Metadata: md, Flow: flow, RunID: id, Kill: kill}
 	exec, err := prepare(id, proc, say)
 	if err == nil {
 		s := &sched.Scheduler{

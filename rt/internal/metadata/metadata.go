@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"iter"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -103,8 +104,21 @@ func Open(spec string, st *store.Store) (Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return NewService(u, ""), nil
+	s := NewService(u, "")
+	if v := os.Getenv(RetryEnv); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return nil, fmt.Errorf("%s %q is not a duration; use one like 30s or 5m", RetryEnv, v)
+		}
+		s.RetryFor = d
+	}
+	return s, nil
 }
+
+// RetryEnv names how long the service's client retries a call before it
+// gives up (default 2m): a task that cannot record its end in that time
+// fails, uncommitted.
+const RetryEnv = "FLOWC_METADATA_RETRY"
 
 // ParseService checks a "service@URL" spec and returns its URL.
 func ParseService(spec string) (string, error) {

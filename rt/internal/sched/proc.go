@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 	"github.com/flowc-dev/flowc/rt/taskspec"
 )
@@ -28,6 +29,10 @@ type Proc struct {
 	Selector []string // arguments before "step", see cli.Env.Selector
 	Env      []string // full environment of the children
 	Store    *store.Store
+	// Metadata, when set, records the failed attempt of a child that died
+	// without committing, before its marker is written: as a task's own
+	// end, a marker the metadata service does not have is never written.
+	Metadata metadata.Provider
 	Flow     string
 	RunID    string
 	// Kill, when closed, kills every running task's process group at
@@ -87,6 +92,15 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 		// Exited 0 without a marker: a bad invocation (already
 		// reported), or a main that never reached the flow's runner.
 		d.Error = fmt.Sprintf("the task process exited 0 without committing; does the program's main call Run%s (or the generated main) in every process?", p.Flow)
+	}
+	if p.Metadata != nil {
+		// Even when the run is being interrupted: the marker needs it. An
+		// attempt the service never saw start (the child died before
+		// that) has nothing there to end.
+		err := p.Metadata.FinishAttempt(context.WithoutCancel(ctx), path, d, nil, nil)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return nil, fmt.Errorf("%s; recording it: %w", why, err)
+		}
 	}
 	if err := p.Store.FinishAttempt(path, d); err != nil {
 		return nil, fmt.Errorf("%s; recording it: %w", why, err)
