@@ -99,7 +99,7 @@ func StartMoto(t TB, binary string) *Moto {
 		_ = cmd.Wait()
 		log.Close()
 	})
-	if err := m.waitReady(cmd, 30*time.Second); err != nil {
+	if err := m.waitReady(cmd, 2*time.Minute); err != nil {
 		b, _ := os.ReadFile(log.Name())
 		t.Fatalf("moto did not start: %v\n%s", err, b)
 	}
