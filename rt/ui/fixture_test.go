@@ -60,21 +60,27 @@ func (f *fixture) task(flow, run, step, task string, attempts ...attempt) {
 	f.t.Helper()
 	p := store.TaskPath{Flow: flow, Run: run, Step: step, Task: task}
 	for i, a := range attempts {
-		// A started attempt has its log (a task opens it first); the
-		// commit marker comes last.
-		if a.stdout != "" || a.noCommit {
+		// A started attempt has its logs open (a task opens them first);
+		// the commit marker comes last.
+		if a.noCommit {
+			// Still running: its stderr log stays open (locally the open
+			// stderr log's crash file is what shows the attempt started).
+			w, err := f.st.CreateLog(p, i, "stderr")
+			if err != nil {
+				f.t.Fatal(err)
+			}
+			f.t.Cleanup(func() { w.Close() })
+		}
+		if a.stdout != "" {
 			w, err := f.st.CreateLog(p, i, "stdout")
 			if err != nil {
 				f.t.Fatal(err)
 			}
 			io.WriteString(w, a.stdout)
-			if a.noCommit {
-				// Still running: its log stays open (locally the open
-				// log is what shows the attempt has started).
-				f.t.Cleanup(func() { w.Close() })
-				continue
-			}
 			w.Close()
+		}
+		if a.noCommit {
+			continue
 		}
 		d := &store.TaskData{Artifacts: map[string]store.Artifact{}}
 		for name, v := range a.arts {
