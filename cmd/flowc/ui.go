@@ -34,7 +34,7 @@ func (c *uiCmd) Run(e *env) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opt := ui.Options{Listen: c.Listen, Token: c.Token}
+	opt := ui.Options{Listen: c.Listen, Token: c.Token, Reopen: func() (*client.Client, error) { return client.New(opts...) }}
 	if opt.Token == "" && !ui.Loopback(opt.Listen) {
 		opt.Token = ui.NewToken()
 	}

@@ -80,6 +80,34 @@ func (s *Step) tasks() ([]*Task, error) {
 	return out, nil
 }
 
+// TasksIf lists the step's task ids, in the order Tasks returns them, and
+// loads the tasks load says to (nil in tasks for the others): one listing,
+// and one read per task loaded. A reader that keeps what it knows (the run
+// browser's live view keeps the tasks that succeeded, whose commit never
+// changes) reads only the rest. A step without tasks is an empty list.
+func (s *Step) TasksIf(ctx context.Context, load func(id string) bool) (ids []string, tasks []*Task, err error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	if err := store.ValidID("step", s.name); err != nil {
+		return nil, nil, err
+	}
+	ids, err = s.run.c.st.ListTasks(s.run.rec.Flow, s.run.rec.ID, s.name)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return nil, nil, err
+	}
+	tasks = make([]*Task, len(ids))
+	for i, id := range ids {
+		if !load(id) {
+			continue
+		}
+		if tasks[i], err = loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id}); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ids, tasks, nil
+}
+
 // TaskByID returns the step's task id (a running one too: then it has no
 // committed attempt yet), or an error naming what is missing.
 func (s *Step) TaskByID(ctx context.Context, id string) (*Task, error) {

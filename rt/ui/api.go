@@ -20,6 +20,7 @@ func (s *Server) routes() {
 	m.Handle("GET /", assetHandler())
 	m.HandleFunc("GET /api/runs", s.apiRuns)
 	m.HandleFunc("GET /api/runs/{flow}/{run}", s.apiRun)
+	m.HandleFunc("GET /api/runs/{flow}/{run}/events", s.apiEvents)
 	m.HandleFunc("POST /api/runs/{flow}/{run}/tags", s.apiTags)
 	m.HandleFunc("GET /api/runs/{flow}/{run}/{step}/{task}", s.apiTask)
 	m.HandleFunc("GET /api/runs/{flow}/{run}/{step}/{task}/log", s.apiLog)
@@ -78,7 +79,11 @@ func ids(r *http.Request, names ...string) (map[string]string, error) {
 }
 
 func (s *Server) run(ctx context.Context, flow, id string) (*client.Run, error) {
-	return s.c.Flow(flow).Run(ctx, id)
+	c, err := s.client()
+	if err != nil {
+		return nil, err
+	}
+	return c.Flow(flow).Run(ctx, id)
 }
 
 func intParam(r *http.Request, name string, def, maxV int) (int, error) {
@@ -124,12 +129,17 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
 	if rq.Limit == 0 {
 		rq.Limit = 50
 	}
-	runs, total, err := s.c.ListRuns(r.Context(), rq)
+	c, err := s.client()
 	if err != nil {
 		writeErr(w, err)
 		return
 	}
-	flows, err := s.c.Flows()
+	runs, total, err := c.ListRuns(r.Context(), rq)
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	flows, err := c.Flows()
 	if err != nil {
 		writeErr(w, err)
 		return
@@ -140,7 +150,7 @@ func (s *Server) apiRuns(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, map[string]any{
 		"runs": nonNilRuns(runs), "total": total, "offset": rq.Offset, "limit": rq.Limit,
-		"flows": names, "namespace": s.c.CurrentNamespace(), "root": s.c.Root(),
+		"flows": names, "namespace": c.CurrentNamespace(), "root": c.Root(),
 	})
 }
 
@@ -218,39 +228,80 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 		writeErr(w, err)
 		return
 	}
-	ctx := r.Context()
-	run, err := s.run(ctx, p["flow"], p["run"])
+	v, _, err := s.runState(r.Context(), p["flow"], p["run"], nil)
 	if err != nil {
 		writeErr(w, err)
 		return
+	}
+	writeJSON(w, v)
+}
+
+// runPage is what the run page draws: the run, its steps' tasks and the
+// graph.
+type runPage struct {
+	Run   runJSON    `json:"run"`
+	Steps []stepJSON `json:"steps"`
+	Graph *rt.Graph  `json:"graph"`
+}
+
+// liveCache is what a live view keeps between two reads of a run: the
+// tasks seen succeeded, keyed by step/task (a successful commit is never
+// rewritten, so only the others are read again), and the graph.
+type liveCache struct {
+	done  map[string]taskRow
+	graph *rt.Graph
+	read  bool // graph is the run's
+}
+
+// runState reads the run page's state and whether the run is over; lc,
+// when not nil, is kept across calls (see liveCache).
+func (s *Server) runState(ctx context.Context, flow, id string, lc *liveCache) (*runPage, bool, error) {
+	run, err := s.run(ctx, flow, id)
+	if err != nil {
+		return nil, false, err
 	}
 	steps, err := run.Steps(ctx)
 	if err != nil {
-		writeErr(w, err)
-		return
+		return nil, false, err
 	}
 	over := run.Finished()
+	var done map[string]taskRow
+	if lc != nil {
+		done = lc.done
+	}
 	out := make([]stepJSON, 0, len(steps))
 	for _, st := range steps {
-		tasks, err := st.Tasks(ctx)
+		name := st.Name()
+		ids, tasks, err := st.TasksIf(ctx, func(tid string) bool { _, ok := done[name+"/"+tid]; return !ok })
 		if err != nil {
-			writeErr(w, err)
-			return
+			return nil, false, err
 		}
-		sj := stepJSON{Name: st.Name(), Tasks: make([]taskRow, len(tasks)), Counts: map[string]int{}}
-		for i, t := range tasks {
-			status := taskStatus(ctx, t, over)
-			sj.Tasks[i] = taskRow{ID: t.ID(), Status: status, Attempt: t.Attempt()}
-			sj.Counts[status]++
+		sj := stepJSON{Name: name, Tasks: make([]taskRow, len(ids)), Counts: map[string]int{}}
+		for i, tid := range ids {
+			row, ok := done[name+"/"+tid]
+			if !ok {
+				t := tasks[i]
+				row = taskRow{ID: tid, Status: taskStatus(ctx, t, over), Attempt: t.Attempt()}
+				if done != nil && row.Status == "succeeded" {
+					done[name+"/"+tid] = row
+				}
+			}
+			sj.Tasks[i] = row
+			sj.Counts[row.Status]++
 		}
 		out = append(out, sj)
 	}
+	if lc != nil && lc.read {
+		return &runPage{Run: runOf(run), Steps: out, Graph: lc.graph}, over, nil
+	}
 	g, err := s.graph(ctx, run)
 	if err != nil {
-		writeErr(w, err)
-		return
+		return nil, false, err
 	}
-	writeJSON(w, map[string]any{"run": runOf(run), "steps": out, "graph": g})
+	if lc != nil {
+		lc.graph, lc.read = g, true
+	}
+	return &runPage{Run: runOf(run), Steps: out, Graph: g}, over, nil
 }
 
 // graph is the one stored with the run; for a run from before runs stored

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/client"
+	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
 type runsAnswer struct {
@@ -314,4 +316,36 @@ func TestRunPageStoredGraph(t *testing.T) {
 	if a.Graph == nil || len(a.Graph.Steps) != 2 {
 		t.Fatalf("graph = %+v, want the stored one (2 steps)", a.Graph)
 	}
+}
+
+// TestRootMadeAfterStart: a browser started before the project's first run
+// (its local root missing) shows the runs once the root is there.
+func TestRootMadeAfterStart(t *testing.T) {
+	root := filepath.Join(t.TempDir(), ".flowc")
+	open := func() (*client.Client, error) { return client.New(client.WithRoot(root), client.WithNamespace("")) }
+	c, err := open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := New(c, Options{Listen: "127.0.0.1:8324", Reopen: open})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a runsAnswer
+	get(t, h, "/api/runs", &a)
+	if a.Total != 0 {
+		t.Fatalf("no datastore yet: %d runs", a.Total)
+	}
+	st, err := store.Open(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.NewRun(&store.Run{Flow: "F", User: "u", Namespace: "user:u", Status: "running", Started: t0}); err != nil {
+		t.Fatal(err)
+	}
+	get(t, h, "/api/runs", &a)
+	if got := ids2(a); !slices.Equal(got, []string{"F/1"}) {
+		t.Errorf("runs after the first run = %v, want [F/1]", got)
+	}
+	get(t, h, "/api/runs/F/1", &struct{}{})
 }

@@ -68,3 +68,62 @@ func BenchmarkRunsPage(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLiveStatus is how long after a task's commit the run page's
+// live stream (live.go) sends the state that shows it, with a foreach of
+// width tasks already done (issue 12: live status within 1 s of a task's
+// commit). Each op starts a task, waits for the stream to show it running,
+// then times its commit until the stream shows it done; ns/op is that
+// latency.
+//
+//	go test ./rt/ui -run '^$' -bench LiveStatus -benchtime 20x
+func BenchmarkLiveStatus(b *testing.B) {
+	for _, width := range []int{10, 1000} {
+		b.Run(strconv.Itoa(width), func(b *testing.B) {
+			f := newFixture(b)
+			id := f.run("F", "u", "running", t0)
+			f.task("F", id, "Start", "1", attempt{ok: true})
+			for i := range width {
+				f.task("F", id, "Body", strconv.Itoa(2+i), attempt{ok: true})
+			}
+			srv := httptest.NewServer(f.server(Options{}))
+			defer srv.Close()
+			ev, closeEv := openEvents(b, srv.URL+"/api/runs/F/"+id+"/events")
+			defer closeEv()
+			waitFor := func(succeeded, running int) {
+				for {
+					c := counts(ev.state(), "Body")
+					if c["succeeded"] == succeeded && c["running"] == running {
+						return
+					}
+				}
+			}
+			waitFor(width, 0)
+			var worst time.Duration
+			n := 0
+			for b.Loop() {
+				b.StopTimer()
+				task := strconv.Itoa(2 + width + n)
+				p := store.TaskPath{Flow: "F", Run: id, Step: "Body", Task: task}
+				w, err := f.st.CreateLog(p, 0, "stderr") // started
+				if err != nil {
+					b.Fatal(err)
+				}
+				waitFor(width+n, 1)
+				if err := f.st.WriteTaskData(p, 0, &store.TaskData{Artifacts: map[string]store.Artifact{}}); err != nil {
+					b.Fatal(err)
+				}
+				w.Close()
+				b.StartTimer()
+				committed := time.Now()
+				if err := f.st.FinishAttempt(p, &store.Done{Attempt: 0, OK: true, Started: t0, Finished: t0}); err != nil {
+					b.Fatal(err)
+				}
+				waitFor(width+n+1, 0)
+				worst = max(worst, time.Since(committed))
+				n++
+			}
+			b.ReportMetric(float64(worst.Milliseconds()), "worst-ms")
+		})
+	}
+}

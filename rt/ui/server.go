@@ -15,12 +15,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"net/http"
+	"os"
+	"sync"
 	"time"
 
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/client"
+	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
 // DefaultListen is where the browser listens unless told otherwise.
@@ -44,11 +48,19 @@ type Options struct {
 	// Graph draws the runs that have no stored graph (started before runs
 	// stored it); nil: those are drawn from the steps they ran.
 	Graph GraphFunc
+	// Reopen makes the client again. A client made before its local
+	// datastore root existed sees no runs (reading never creates a
+	// datastore), so while the root is missing the server checks for it
+	// on each request and, once it is there (the project's first run
+	// after the browser started), serves a client from Reopen.
+	Reopen func() (*client.Client, error)
 }
 
 // Server is the run browser's handler.
 type Server struct {
-	c     *client.Client
+	c     *client.Client // see client(): replaced once when opt.Reopen applies
+	mu    sync.Mutex
+	wait  bool // the local root was missing when c was made
 	opt   Options
 	mux   *http.ServeMux
 	hosts map[string]bool // accepted Host headers; nil: any (off loopback, where the token guards)
@@ -67,8 +79,31 @@ func New(c *client.Client, opt Options) (*Server, error) {
 		return nil, fmt.Errorf("listening on %q (not loopback) needs a token; pass --token or set %s", opt.Listen, TokenEnv)
 	}
 	s := &Server{c: c, opt: opt, hosts: hosts}
+	s.wait = opt.Reopen != nil && missingRoot(c.Root())
 	s.routes()
 	return s, nil
+}
+
+func missingRoot(root string) bool {
+	if store.IsS3(root) {
+		return false
+	}
+	_, err := os.Stat(root)
+	return errors.Is(err, fs.ErrNotExist)
+}
+
+// client is the client to serve a request with (see Options.Reopen).
+func (s *Server) client() (*client.Client, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.wait && !missingRoot(s.c.Root()) {
+		c, err := s.opt.Reopen()
+		if err != nil {
+			return nil, err
+		}
+		s.c, s.wait = c, false
+	}
+	return s.c, nil
 }
 
 // ServeHTTP applies the security checks, then routes.

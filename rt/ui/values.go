@@ -195,7 +195,7 @@ func (s *Server) apiCompare(w http.ResponseWriter, r *http.Request) {
 			writeErr(w, badRequest("%s %q is not a run; use Flow/RUN-ID", k, r.URL.Query().Get(k)))
 			return
 		}
-		run, err := s.c.Flow(flow).Run(ctx, id)
+		run, err := s.run(ctx, flow, id)
 		if err != nil {
 			writeErr(w, err)
 			return

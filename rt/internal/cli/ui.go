@@ -28,7 +28,8 @@ func (c *uiCmd) Run(e *Env) error {
 	}
 	ctx, stop := signal.NotifyContext(e.Ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	opt := ui.Options{Listen: c.Listen, Token: c.Token, Graph: func(_ context.Context, r *client.Run) (*rt.Graph, error) {
+	reopen := func() (*client.Client, error) { return e.clientIn(e.namespace()) }
+	opt := ui.Options{Listen: c.Listen, Token: c.Token, Reopen: reopen, Graph: func(_ context.Context, r *client.Run) (*rt.Graph, error) {
 		if r.Flow() == e.Def.Graph.Flow {
 			return e.Def.Graph, nil
 		}

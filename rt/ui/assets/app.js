@@ -4,7 +4,7 @@
 "use strict";
 
 const main = () => document.getElementById("main");
-let timer = null; // the live refresh of the page on screen
+let live = null; // the live status stream of the page on screen
 
 function el(tag, attrs, ...kids) {
   const e = tag === "svg" || attrs && attrs.svg ? document.createElementNS("http://www.w3.org/2000/svg", tag) : document.createElement(tag);
@@ -43,7 +43,7 @@ function fail(err) { show(el("p", { class: "error", id: "error", text: String(er
 
 // Routes are in the hash, so the server serves one page.
 function route() {
-  if (timer) { clearTimeout(timer); timer = null; }
+  if (live) { live.close(); live = null; }
   const [path, query] = location.hash.replace(/^#/, "").split("?");
   const parts = path.split("/").filter(Boolean).map(decodeURIComponent);
   const q = new URLSearchParams(query || "");
@@ -51,7 +51,9 @@ function route() {
     : parts[0] === "task" ? taskPage(parts[1], parts[2], parts[3], parts[4])
     : parts[0] === "compare" ? comparePage(q.get("a"), q.get("b"))
     : runsPage(q);
-  go.catch(fail);
+  // When the page is drawn (its data fetched and put in), for the
+  // benchmarks' first paint and the tests.
+  go.then(() => { document.body.dataset.rendered = performance.now().toFixed(1); }, fail);
 }
 window.addEventListener("hashchange", route);
 window.addEventListener("DOMContentLoaded", route);
@@ -121,27 +123,35 @@ async function runPage(flow, id) {
   const params = Object.entries(r.params || {});
   const steps = el("div", { id: "steps" });
   const graphBox = el("div", { id: "graph" });
+  const meta = (r) => "user " + r.user + " · started " + when(r.started) + " · " + duration(r.started, r.finished) + (r.origin ? " · resumed from " + r.origin : "");
+  let open = null; // the step whose tasks are listed, redrawn with the graph
+  const pick = (d, name) => { open = name; showStep(d, name, steps); };
   const draw = (d) => {
-    graphBox.replaceChildren(drawGraph(d, steps));
+    graphBox.replaceChildren(drawGraph(d, pick));
     document.getElementById("run-status")?.replaceChildren(badge(d.run.status));
+    const m = document.getElementById("run-meta");
+    if (m) m.textContent = meta(d.run);
+    if (open) showStep(d, open, steps, true);
   };
   show(el("h1", {}, r.flow + " / run " + r.id + " ", el("span", { id: "run-status" }, badge(r.status))),
-    el("p", {}, "user " + r.user + " · started " + when(r.started) + " · " + duration(r.started, r.finished) + (r.origin ? " · resumed from " + r.origin : "")),
+    el("p", { id: "run-meta" }, meta(r)),
     el("p", {}, "tags: ", tagBox, " ", tagForm),
     params.length ? el("table", { id: "params" }, el("tr", {}, el("th", { text: "parameter" }), el("th", { text: "value" })), params.map(([k, v]) => el("tr", {}, el("td", { text: k }), el("td", { text: v })))) : null,
-    el("h2", { text: "Graph" }), graphBox, steps,
+    el("h2", { text: "Graph" }), graphBox, el("p", { class: "muted", id: "live-note" }), steps,
     el("p", {}, "compare with run ", el("form", { class: "inline", onsubmit: e => {
       e.preventDefault(); location.hash = "#/compare?a=" + enc(r.flow + "/" + r.id) + "&b=" + enc(r.flow + "/" + other.value);
     } }, other, el("button", { type: "submit", text: "compare" }))));
   draw(d);
-  // Live status: poll while the run runs (a task's commit shows within a second).
-  const here = location.hash;
-  const poll = async () => {
-    if (location.hash !== here) return;
-    try { d = await api(runPath(flow, id)); draw(d); } catch (e) { /* keep the last picture */ }
-    if (d.run.status === "running" && location.hash === here) timer = setTimeout(poll, 1000);
-  };
-  if (r.status === "running") timer = setTimeout(poll, 1000);
+  // Live status while the run runs: the server sends the run's state when
+  // it changes (live.go), and "end" once the run is over. A broken stream
+  // is reopened by the browser; the page keeps its last picture meanwhile.
+  if (r.status === "running") {
+    const es = new EventSource(runPath(flow, id) + "/events");
+    live = es;
+    es.onmessage = (e) => { d = JSON.parse(e.data); draw(d); };
+    es.addEventListener("end", () => { es.close(); if (live === es) live = null; });
+    es.addEventListener("failed", (e) => { document.getElementById("live-note")?.replaceChildren(JSON.parse(e.data).error); });
+  }
 }
 
 async function editTags(r, change, drawTags) {
@@ -162,7 +172,7 @@ function stepStatus(st) {
 // draws them as SVG boxes colored by their tasks' status; a step with
 // several tasks (a foreach body) shows its counts. Without a stored graph
 // the steps that ran are drawn in the order they ran.
-function drawGraph(d, stepsBox) {
+function drawGraph(d, pick) {
   const byName = Object.fromEntries(d.steps.map(s => [s.name, s]));
   let nodes, edges;
   if (d.graph && d.graph.steps) {
@@ -197,8 +207,8 @@ function drawGraph(d, stepsBox) {
     const st = byName[n], status = stepStatus(st), p = pos[n];
     const tasks = st ? st.tasks.length : 0;
     const label = tasks > 1 ? `${st.counts.succeeded || 0}/${tasks} done` + (st.counts.running ? ` · ${st.counts.running} running` : "") + (st.counts.failed ? ` · ${st.counts.failed} failed` : "") : status;
-    g.append(svg("g", { class: "node n-" + status, "data-step": n, "data-status": status, "data-tasks": tasks, transform: `translate(${p.x},${p.y})`,
-      onclick: () => showStep(d, n, stepsBox) },
+    g.append(svg("g", { class: "node n-" + status, "data-step": n, "data-status": status, "data-tasks": tasks, "data-done": st ? st.counts.succeeded || 0 : 0, transform: `translate(${p.x},${p.y})`,
+      onclick: () => pick(d, n) },
       svg("title", { text: n + ": " + label }),
       svg("rect", { width: W, height: H }),
       svg("text", { x: 8, y: 18, text: n }),
@@ -207,10 +217,11 @@ function drawGraph(d, stepsBox) {
   return g;
 }
 
-function showStep(d, name, box) {
+// showStep lists a step's tasks, or opens its only one (not on a redraw).
+function showStep(d, name, box, redraw) {
   const st = d.steps.find(s => s.name === name);
   if (!st || !st.tasks.length) { box.replaceChildren(el("p", { class: "muted", text: name + " has no tasks yet" })); return; }
-  if (st.tasks.length === 1) { location.hash = "#/task/" + [d.run.flow, d.run.id, name, st.tasks[0].id].map(enc).join("/"); return; }
+  if (st.tasks.length === 1 && !redraw) { location.hash = "#/task/" + [d.run.flow, d.run.id, name, st.tasks[0].id].map(enc).join("/"); return; }
   box.replaceChildren(el("h2", { text: name + ": " + st.tasks.length + " tasks" }),
     el("div", { class: "tasklist", id: "tasklist" }, st.tasks.map(t => el("a", { href: "#/task/" + [d.run.flow, d.run.id, name, t.id].map(enc).join("/"), "data-task": t.id }, badge(t.status), " " + t.id))));
 }

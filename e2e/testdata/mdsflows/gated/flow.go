@@ -46,6 +46,9 @@ func (f *GatedFlow) Body(ctx context.Context, item int) error {
 			if _, err := os.Stat(gate); err == nil {
 				break
 			}
+			if _, err := os.Stat(fmt.Sprintf("%s.%d.go", gate, item)); err == nil {
+				break
+			}
 			time.Sleep(20 * time.Millisecond)
 		}
 	}
