@@ -28,11 +28,11 @@ func screenshotDir(t *testing.T) string {
 	return dir
 }
 
-// startUI starts `<bin> ui` on a free loopback port and returns its URL;
-// the server is stopped (SIGINT, as Ctrl-C) when the test ends.
-func startUI(t *testing.T, b *flowBin) string {
+// startUI starts `<bin> ui [args]` on a free loopback port and returns its
+// URL; the server is stopped (SIGINT, as Ctrl-C) when the test ends.
+func startUI(t *testing.T, b *flowBin, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(b.path, "ui", "--listen", "127.0.0.1:0")
+	cmd := exec.Command(b.path, append([]string{"ui", "--listen", "127.0.0.1:0"}, args...)...)
 	cmd.Dir = b.dir
 	cmd.Env = append(goEnv(), b.env...)
 	out, err := cmd.StdoutPipe()
