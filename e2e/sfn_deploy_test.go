@@ -206,6 +206,8 @@ func TestSFNDeploy(t *testing.T) {
 	}()
 	t.Run("Lifecycle", s.testLifecycle)
 	t.Run("Parity", s.testParity)
+	t.Run("Includefile", s.testIncludefile)
+	t.Run("ProjectToken", s.testProjectToken)
 	t.Run("Switch", s.testSwitch)
 	t.Run("Failure", s.testFailure)
 	t.Run("Terminate", s.testTerminate)
@@ -334,6 +336,78 @@ func (s *sfnEnv) testParity(t *testing.T) {
 				t.Errorf("End artifacts of %s through Step Functions differ from the local run's:\n sfn:   %v\n local: %v", run, got, want)
 			}
 		})
+	}
+}
+
+// includeCSV is a movie file unlike GenreStatsFlow's default, which an
+// includefile given to trigger must bring to the cloud run.
+const includeCSV = "movie_title,title_year,genres,gross\nA,2001,Drama|Noir,100\nB,2002,Drama,300\nC,2003,Noir,50\n"
+
+// testIncludefile: an includefile given to trigger is uploaded to the
+// datastore, and the run reads it: its MovieData and End are a local
+// run's with the same file, by hash; without the S3 datastore, trigger
+// refuses in one line, starting nothing.
+func (s *sfnEnv) testIncludefile(t *testing.T) {
+	b := s.bin(t, "genrestats")
+	ns, _ := s.create(t, "genrestats")
+	file := filepath.Join(t.TempDir(), "other.csv")
+	if err := os.WriteFile(file, []byte(includeCSV), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := b.run([]string{"FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT=" + t.TempDir()}, "step-functions", "trigger", "--movie-data", file); code != 1 || !strings.Contains(errOut, "--datastore s3") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("trigger --movie-data on a local datastore: exit %d, %q; want one line naming --datastore s3", code, errOut)
+	}
+	run := strings.TrimSpace(b.ok(nil, "step-functions", "trigger", "--movie-data", file))
+	want := localRun(t, b.path, filepath.Join(t.TempDir(), ".flowc"), "GenreStatsFlow", "--movie-data", file)
+	if status, _ := s.wait(t, "GenreStatsFlow", run); status != "SUCCEEDED" {
+		t.Fatalf("run %s ended %s:\n%s", run, status, s.history(t, "GenreStatsFlow", run))
+	}
+	if got := s.endHashes(t, "GenreStatsFlow", run); !maps.Equal(got, want) {
+		t.Errorf("End artifacts of %s differ from a local run's with the same file:\n sfn:   %v\n local: %v", run, got, want)
+	}
+	var data string
+	if err := json.Unmarshal([]byte(b.ok(nil, "--namespace", ns, "dump", run+"/Start", "--artifact", "MovieData", "--json")), &data); err != nil || data != includeCSV {
+		t.Errorf("dump %s/Start MovieData = %q, %v; want the file given to trigger", run, data, err)
+	}
+	var stats map[string][]float64
+	if err := json.Unmarshal([]byte(b.ok(nil, "--namespace", ns, "dump", run, "--artifact", "GenreStats", "--json")), &stats); err != nil || len(stats) != 2 || stats["noir"] == nil {
+		t.Errorf("dump %s GenreStats = %v, %v; want drama and noir", run, stats, err)
+	}
+}
+
+// testProjectToken: the flows of one @project branch share one
+// production token, recorded in the datastore. FirstFlow's first create
+// mints it; SecondFlow's first create by its deployer takes it from the
+// cache, with no --authorize; another deployer's is refused in one line
+// naming --authorize, then authorized with the branch's token.
+func (s *sfnEnv) testProjectToken(t *testing.T) {
+	branch := []string{"FLOWC_BRANCH=tok"}
+	first, second := s.bin(t, "firstflow"), s.bin(t, "secondflow")
+	out := first.ok(branch, s.createArgs("firstflow")...)
+	i := strings.Index(out, "--authorize ")
+	if i < 0 || !strings.Contains(out, `project "demo_project" branch "test.tok"`) {
+		t.Fatalf("FirstFlow's first create minted no branch token:\n%s", out)
+	}
+	token := strings.Fields(out[i+len("--authorize "):])[0]
+	rec, err := s3test.Get(s.m.URL, s.m.Bucket, "flowc/_projects/demo_project/test.tok/production-token.json")
+	if err != nil || !strings.Contains(string(rec), `"token":"`+token+`"`) {
+		t.Errorf("the branch's token in the datastore: %s %v; want %s", rec, err, token)
+	}
+
+	bob := []string{"FLOWC_BRANCH=tok", "XDG_CONFIG_HOME=" + t.TempDir(), "FLOWC_USER=bob"}
+	if _, errOut, code := second.run(bob, s.createArgs("secondflow")...); code != 1 || !strings.Contains(errOut, "--authorize") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("SecondFlow's first create by a deployer without the branch's token: exit %d, %q; want one line naming --authorize", code, errOut)
+	}
+	if d, _ := s.c.Find(context.Background(), "demo_project.test.tok.SecondFlow"); d != nil {
+		t.Errorf("a refused create deployed %s", d.ARN)
+	}
+	out = second.ok(bob, append(s.createArgs("secondflow"), "--authorize", token)...)
+	if strings.Contains(out, "A new production token") || !strings.Contains(out, "runs are in namespace production:"+token) {
+		t.Errorf("SecondFlow authorized with the branch's token:\n%s", out)
+	}
+	// FirstFlow's deployer holds the branch's token: no --authorize.
+	if out := second.ok(branch, s.createArgs("secondflow")...); !strings.Contains(out, "runs are in namespace production:"+token) {
+		t.Errorf("SecondFlow redeployed by the branch token's holder:\n%s", out)
 	}
 }
 

@@ -40,6 +40,14 @@ const (
 	EnvRunTags = "FLOWC_RUN_TAGS"
 )
 
+// IncludeRef starts the value of an includefile in EnvRunParameters: trigger
+// uploads the file given to it into the datastore, where a local run would
+// store it (the includefile's blob, by the sha256 of its bytes), and
+// passes IncludeRef + that hash; the Start task reads the blob back, so
+// the run sees the bytes the deployer gave. A path would name a file on
+// the deployer's machine, which no cloud task can read.
+const IncludeRef = "datastore:sha256:"
+
 // The files a task writes under EnvOutputs.
 const (
 	OutputNumSplits  = "num-splits"

@@ -56,11 +56,11 @@ func TestClusterExamples(t *testing.T) {
 }
 
 // localEndHashes runs bin locally in dir (one datastore for all flows)
-// and returns End's artifact hashes.
-func localEndHashes(t *testing.T, bin, dir, flow string, skip []string) map[string]string {
+// with args and returns End's artifact hashes.
+func localEndHashes(t *testing.T, bin, dir, flow string, skip []string, args ...string) map[string]string {
 	t.Helper()
 	idFile := filepath.Join(t.TempDir(), "id")
-	cmd := exec.Command(bin, "run", "--quiet", "--run-id-file", idFile)
+	cmd := exec.Command(bin, append([]string{"run", "--quiet", "--run-id-file", idFile}, args...)...)
 	cmd.Dir = dir
 	cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + dir, "FLOWC_USER=alice", "FLOWC_DATASTORE_ROOT=" + filepath.Join(dir, ".flowc")}
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -133,6 +133,7 @@ type deployer struct {
 	root string // s3://flowc/<prefix>
 	home string // XDG_CONFIG_HOME
 	user string
+	env  []string // more environment (FLOWC_BRANCH=...)
 }
 
 func (e *clusterEnvT) deployer(t testing.TB, bin, prefix string) *deployer {
@@ -142,13 +143,20 @@ func (e *clusterEnvT) deployer(t testing.TB, bin, prefix string) *deployer {
 func (d *deployer) environ() []string {
 	env := []string{"PATH=" + os.Getenv("PATH"), "HOME=" + d.dir, "XDG_CONFIG_HOME=" + d.home, "FLOWC_USER=" + d.user}
 	env = append(env, d.e.c.Env()...)
+	env = append(env, d.env...)
 	return append(env, s3test.Env(d.e.s3)...)
 }
 
 // run runs the binary with the S3 datastore globals and args.
 func (d *deployer) run(args ...string) (string, string, error) {
 	d.t.Helper()
-	all := append([]string{"--datastore", "s3", "--datastore-root", d.root, "--datastore-path-style"}, args...)
+	return d.runArgs([]string{"--datastore", "s3", "--datastore-root", d.root, "--datastore-path-style"}, args...)
+}
+
+// runArgs runs the binary with globals, then args.
+func (d *deployer) runArgs(globals []string, args ...string) (string, string, error) {
+	d.t.Helper()
+	all := append(append([]string{}, globals...), args...)
 	cmd := exec.Command(d.bin, all...)
 	cmd.Dir, cmd.Env = d.dir, d.environ()
 	var out, errb bytes.Buffer

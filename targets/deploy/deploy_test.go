@@ -73,7 +73,25 @@ func TestShortenAndMap(t *testing.T) {
 type memShared map[string]string
 
 func (m memShared) Get(_ context.Context, p, b string) (string, error) { return m[p+"/"+b], nil }
-func (m memShared) Put(_ context.Context, p, b, tok string) error      { m[p+"/"+b] = tok; return nil }
+func (m memShared) Claim(_ context.Context, p, b, tok string, replace bool) (string, error) {
+	if cur := m[p+"/"+b]; cur != "" && !replace {
+		return cur, nil
+	}
+	m[p+"/"+b] = tok
+	return tok, nil
+}
+
+// racer is a branch whose token another deployer claims between this
+// deployer's Get and Claim.
+type racer struct {
+	memShared
+	key, token string
+}
+
+func (r racer) Claim(ctx context.Context, p, b, tok string, replace bool) (string, error) {
+	r.memShared[r.key] = r.token
+	return r.memShared.Claim(ctx, p, b, tok, replace)
+}
 
 func TestTokens(t *testing.T) {
 	ctx := context.Background()
@@ -86,7 +104,7 @@ func TestTokens(t *testing.T) {
 	if err != nil || !r.Minted || !strings.HasPrefix(r.Token, "f-") {
 		t.Fatalf("first create: %+v, %v", r, err)
 	}
-	if err := alice.Save(ctx, d, r.Token); err != nil {
+	if err := alice.Save(ctx, d, r); err != nil {
 		t.Fatal(err)
 	}
 	if fi, err := os.Stat(filepath.Join(alice.Dir, d.TokenKey)); err != nil || fi.Mode().Perm() != 0o600 {
@@ -103,7 +121,7 @@ func TestTokens(t *testing.T) {
 	if _, err := bob.Resolve(ctx, Request{Deployment: d, Recorded: tok}); err == nil || !strings.Contains(err.Error(), "--authorize") {
 		t.Fatalf("redeploy by another deployer: %v", err)
 	}
-	if err := bob.Authorize(Request{Deployment: d, Recorded: tok}); err == nil {
+	if err := bob.Authorize(ctx, Request{Deployment: d, Recorded: tok}); err == nil {
 		t.Fatal("delete by another deployer was allowed")
 	}
 	if _, err := bob.Resolve(ctx, Request{Deployment: d, Recorded: tok, Authorize: "wrong-one"}); err == nil {
@@ -113,7 +131,7 @@ func TestTokens(t *testing.T) {
 	if err != nil || r.Token != tok {
 		t.Fatalf("authorized redeploy: %+v, %v", r, err)
 	}
-	if err := bob.Authorize(Request{Deployment: d, Recorded: tok, Authorize: tok}); err != nil {
+	if err := bob.Authorize(ctx, Request{Deployment: d, Recorded: tok, Authorize: tok}); err != nil {
 		t.Fatal(err)
 	}
 	// Rotation needs the old token too, then mints.
@@ -142,11 +160,14 @@ func TestProjectTokenShared(t *testing.T) {
 	if err != nil || !r.Minted {
 		t.Fatal(r, err)
 	}
-	if err := alice.Save(ctx, first, r.Token); err != nil {
+	if err := alice.Save(ctx, first, r); err != nil {
 		t.Fatal(err)
 	}
 	if shared["demo_project/prod"] != r.Token {
 		t.Fatalf("shared = %v", shared)
+	}
+	if b, err := os.ReadFile(filepath.Join(alice.Dir, first.TokenKey)); err != nil || strings.TrimSpace(string(b)) != r.Token {
+		t.Fatalf("the minted branch token is not cached: %q %v", b, err)
 	}
 	r2, err := alice.Resolve(ctx, Request{Deployment: second})
 	if err != nil || r2.Minted || r2.Token != r.Token {
@@ -157,6 +178,38 @@ func TestProjectTokenShared(t *testing.T) {
 	}
 	if r3, err := bob.Resolve(ctx, Request{Deployment: second, Authorize: r.Token}); err != nil || r3.Token != r.Token {
 		t.Fatalf("authorized: %+v %v", r3, err)
+	}
+	// Whoever holds the branch's token may delete any of its flows.
+	if err := bob.Authorize(ctx, Request{Deployment: second, Recorded: r.Token}); err == nil {
+		t.Fatal("delete by a deployer without the branch's token was allowed")
+	}
+	if err := alice.Authorize(ctx, Request{Deployment: second, Recorded: r.Token}); err != nil {
+		t.Fatal(err)
+	}
+	// A rotation replaces the branch's token; the other flow, still
+	// recorded with the old one, redeploys for the new token's holder
+	// and moves to it.
+	rot, err := alice.Resolve(ctx, Request{Deployment: first, Recorded: r.Token, GenerateNew: true})
+	if err != nil || !rot.Minted || rot.Token == r.Token {
+		t.Fatalf("rotation: %+v %v", rot, err)
+	}
+	if err := alice.Save(ctx, first, rot); err != nil || shared["demo_project/prod"] != rot.Token {
+		t.Fatalf("after rotation: shared %v, %v", shared, err)
+	}
+	if r5, err := alice.Resolve(ctx, Request{Deployment: second, Recorded: r.Token}); err != nil || r5.Token != rot.Token {
+		t.Fatalf("second flow after the rotation: %+v %v; want %s", r5, err, rot.Token)
+	}
+	// Two first creates of a new branch at once: the second to claim
+	// takes the first's token (it does not hold it: refused).
+	race := memShared{}
+	carol := &Tokens{Dir: filepath.Join(t.TempDir(), "c"), Shared: race}
+	dave := &Tokens{Dir: filepath.Join(t.TempDir(), "d"), Shared: racer{race, "demo_project/test.x", "won-aaaaaaaaaaaa"}}
+	bx, _ := Name(Naming{Flow: "FirstFlow", Project: "demo_project", Branch: "x"})
+	if _, err := dave.Resolve(ctx, Request{Deployment: bx}); err == nil || !strings.Contains(err.Error(), "--authorize") {
+		t.Fatalf("a lost claim: %v; want the winner's token to guard the branch", err)
+	}
+	if r6, err := carol.Resolve(ctx, Request{Deployment: bx, Authorize: "won-aaaaaaaaaaaa"}); err != nil || r6.Token != "won-aaaaaaaaaaaa" {
+		t.Fatalf("the winner's token: %+v %v", r6, err)
 	}
 	// Another branch has its own token.
 	other, _ := Name(Naming{Flow: "FirstFlow", Project: "demo_project", User: "bob"})

@@ -32,7 +32,10 @@ func Namespace(token string) string { return "production:" + token }
 type SharedTokens interface {
 	// Get returns the branch's token, "" when none is recorded.
 	Get(ctx context.Context, project, branch string) (string, error)
-	Put(ctx context.Context, project, branch, token string) error
+	// Claim records token for the branch unless one is recorded (a
+	// create-once write), and returns the branch's token: token, or the
+	// one recorded first. With replace it overwrites (a rotation).
+	Claim(ctx context.Context, project, branch, token string, replace bool) (string, error)
 }
 
 // Tokens resolves and keeps production tokens.
@@ -73,49 +76,100 @@ type Resolved struct {
 	Token string
 	// Minted is true for a token made by this create: print HowToShare.
 	Minted bool
+	// rotate: the token replaces the project branch's (--generate-new-token).
+	rotate bool
 }
 
 // Resolve decides the token of a create: the recorded one when the
-// deployer holds it, a new one for a new deployment (or the project
-// branch's shared one), and an error naming --authorize when the deployer
-// does not hold the token that guards the deployment. It writes nothing:
-// call Save once the deployment is made.
+// deployer holds it, the project branch's shared one for a flow new to
+// the branch (when the deployer holds it: cached, or --authorize), a new
+// one for a new deployment or branch, and an error naming --authorize
+// when the deployer does not hold the token that guards the deployment
+// or its branch. The one thing it writes is a new branch's token, claimed
+// in Shared (create-once, so that two first creates of a branch agree)
+// and cached at once; call Save once the deployment is made.
 func (t *Tokens) Resolve(ctx context.Context, r Request) (Resolved, error) {
 	if err := checkToken(r.Authorize); err != nil {
 		return Resolved{}, err
 	}
-	guard, what, err := t.guard(ctx, r)
+	res, err := t.resolve(ctx, r)
+	if err != nil || !res.Minted || res.rotate {
+		return res, err
+	}
+	d := r.Deployment
+	if d.Project == "" || t.Shared == nil {
+		return res, nil
+	}
+	won, err := t.Shared.Claim(ctx, d.Project, d.Branch, res.Token, false)
 	if err != nil {
-		return Resolved{}, err
+		return Resolved{}, fmt.Errorf("recording the production token of project %q branch %q: %v", d.Project, d.Branch, err)
+	}
+	if won != res.Token {
+		// Another deployer's first create of the branch came first:
+		// theirs guards the branch now.
+		return t.resolve(ctx, r)
+	}
+	return res, t.cache(d, res.Token)
+}
+
+func (t *Tokens) resolve(ctx context.Context, r Request) (Resolved, error) {
+	d := r.Deployment
+	branch := ""
+	if d.Project != "" && t.Shared != nil {
+		tok, err := t.Shared.Get(ctx, d.Project, d.Branch)
+		if err != nil {
+			return Resolved{}, fmt.Errorf("reading the production token of project %q branch %q: %v", d.Project, d.Branch, err)
+		}
+		branch = tok
+	}
+	guard, what := r.Recorded, fmt.Sprintf("deployment %q", d.Name)
+	if guard == "" {
+		guard, what = branch, fmt.Sprintf("project %q branch %q", d.Project, d.Branch)
 	}
 	if guard != "" {
 		held, err := t.holds(r, guard)
 		if err != nil {
 			return Resolved{}, err
 		}
-		if !held {
+		// Whoever holds the branch's token may redeploy any flow of the
+		// branch, one recorded with an older token (before a rotation)
+		// too; the deployment then moves to the branch's token.
+		heldBranch := branch != "" && (branch == guard && held || branch != guard && t.holdsQuiet(r, branch))
+		if !held && !heldBranch {
 			return Resolved{}, fmt.Errorf("%s is guarded by a production token that you do not hold; pass --authorize TOKEN (its deployer was shown it at the first create), or deploy another branch with --branch", what)
 		}
 		if r.GenerateNew {
-			return t.mint(r.Deployment)
+			res, err := t.mint(d)
+			res.rotate = d.Project != ""
+			return res, err
+		}
+		if heldBranch {
+			return Resolved{Token: branch}, nil
 		}
 		return Resolved{Token: guard}, nil
 	}
 	if r.GenerateNew {
-		return t.mint(r.Deployment)
+		return t.mint(d)
 	}
 	if r.Authorize != "" {
 		return Resolved{Token: r.Authorize}, nil
 	}
-	if cached, err := t.cached(r.Deployment); err != nil || cached != "" {
+	if cached, err := t.cached(d); err != nil || cached != "" {
 		return Resolved{Token: cached}, err
 	}
-	return t.mint(r.Deployment)
+	return t.mint(d)
+}
+
+// holdsQuiet is holds, an unreadable cache counting as not holding.
+func (t *Tokens) holdsQuiet(r Request, token string) bool {
+	held, err := t.holds(r, token)
+	return err == nil && held
 }
 
 // Authorize checks that the deployer may delete (or otherwise change) a
-// deployment whose recorded token is r.Recorded.
-func (t *Tokens) Authorize(r Request) error {
+// deployment whose recorded token is r.Recorded: they hold it, or the
+// token of its project branch.
+func (t *Tokens) Authorize(ctx context.Context, r Request) error {
 	if err := checkToken(r.Authorize); err != nil {
 		return err
 	}
@@ -126,27 +180,17 @@ func (t *Tokens) Authorize(r Request) error {
 	if err != nil {
 		return err
 	}
+	if d := r.Deployment; !held && d.Project != "" && t.Shared != nil {
+		branch, err := t.Shared.Get(ctx, d.Project, d.Branch)
+		if err != nil {
+			return fmt.Errorf("reading the production token of project %q branch %q: %v", d.Project, d.Branch, err)
+		}
+		held = branch != "" && t.holdsQuiet(r, branch)
+	}
 	if !held {
 		return fmt.Errorf("deployment %q is guarded by a production token that you do not hold; pass --authorize TOKEN (its deployer was shown it at the first create)", r.Deployment.Name)
 	}
 	return nil
-}
-
-// guard is the token that decides: the deployment's own, else the
-// project branch's shared one.
-func (t *Tokens) guard(ctx context.Context, r Request) (token, what string, err error) {
-	d := r.Deployment
-	if r.Recorded != "" {
-		return r.Recorded, fmt.Sprintf("deployment %q", d.Name), nil
-	}
-	if d.Project == "" || t.Shared == nil {
-		return "", "", nil
-	}
-	tok, err := t.Shared.Get(ctx, d.Project, d.Branch)
-	if err != nil {
-		return "", "", fmt.Errorf("reading the production token of project %q branch %q: %v", d.Project, d.Branch, err)
-	}
-	return tok, fmt.Sprintf("project %q branch %q", d.Project, d.Branch), nil
 }
 
 func (t *Tokens) holds(r Request, token string) (bool, error) {
@@ -157,25 +201,35 @@ func (t *Tokens) holds(r Request, token string) (bool, error) {
 	return cached == token, err
 }
 
-// Save records token for the deployment: in the deployer's cache and,
-// for a project branch, where the branch's other deployers find it.
-func (t *Tokens) Save(ctx context.Context, d Deployment, token string) error {
-	if t.Dir != "" {
-		if err := os.MkdirAll(t.Dir, 0o700); err != nil {
-			return fmt.Errorf("saving the production token: %v", err)
-		}
-		tmp := t.file(d) + ".tmp"
-		if err := os.WriteFile(tmp, []byte(token+"\n"), 0o600); err != nil {
-			return fmt.Errorf("saving the production token: %v", err)
-		}
-		if err := os.Rename(tmp, t.file(d)); err != nil {
-			return fmt.Errorf("saving the production token: %v", err)
-		}
+// Save records the token a create went on with: in the deployer's cache
+// and, for a project branch, where the branch's other deployers find it
+// (created once; a rotation replaces it).
+func (t *Tokens) Save(ctx context.Context, d Deployment, res Resolved) error {
+	if err := t.cache(d, res.Token); err != nil {
+		return err
 	}
 	if d.Project != "" && t.Shared != nil {
-		if err := t.Shared.Put(ctx, d.Project, d.Branch, token); err != nil {
+		if _, err := t.Shared.Claim(ctx, d.Project, d.Branch, res.Token, res.rotate); err != nil {
 			return fmt.Errorf("recording the production token of project %q branch %q: %v", d.Project, d.Branch, err)
 		}
+	}
+	return nil
+}
+
+// cache writes the deployer's copy of the deployment's token.
+func (t *Tokens) cache(d Deployment, token string) error {
+	if t.Dir == "" {
+		return nil
+	}
+	if err := os.MkdirAll(t.Dir, 0o700); err != nil {
+		return fmt.Errorf("saving the production token: %v", err)
+	}
+	tmp := t.file(d) + ".tmp"
+	if err := os.WriteFile(tmp, []byte(token+"\n"), 0o600); err != nil {
+		return fmt.Errorf("saving the production token: %v", err)
+	}
+	if err := os.Rename(tmp, t.file(d)); err != nil {
+		return fmt.Errorf("saving the production token: %v", err)
 	}
 	return nil
 }

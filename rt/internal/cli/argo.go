@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/codepkg"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/targets/argo"
@@ -218,7 +216,7 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 	if err != nil {
 		return err
 	}
-	tokens, err := tokenStore()
+	tokens, err := tokenStore(e)
 	if err != nil {
 		return err
 	}
@@ -237,7 +235,7 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 	if err := k.Deploy(e.Ctx, objs); err != nil {
 		return err
 	}
-	if err := tokens.Save(e.Ctx, d, res.Token); err != nil {
+	if err := tokens.Save(e.Ctx, d, res); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "deployed WorkflowTemplate %s in namespace %s", name, nsName)
@@ -294,14 +292,6 @@ func orDefault(s, def string) string {
 	return s
 }
 
-func tokenStore() (*deploy.Tokens, error) {
-	dir, err := deploy.DefaultTokenDir()
-	if err != nil {
-		return nil, err
-	}
-	return &deploy.Tokens{Dir: dir}, nil
-}
-
 // deployEnv is what every task of the deployment needs to reach the
 // datastore the deployer names (DESIGN §8.1): the datastore settings and
 // the S3 addressing (endpoint, region) of this environment. Credentials
@@ -325,7 +315,7 @@ func deployEnv(g *Globals, maxNumSplits int) []argo.EnvVar {
 }
 
 func (c *argoTriggerCmd) Run(e *Env, parent *argoCmd, kctx *kong.Context) error {
-	params, err := triggerParams(e.Def, kctx)
+	params, err := triggerParams(e, kctx)
 	if err != nil {
 		return err
 	}
@@ -353,50 +343,6 @@ func (c *argoTriggerCmd) Run(e *Env, parent *argoCmd, kctx *kong.Context) error 
 	}
 	fmt.Fprintf(e.Stdout, "triggered run %s (workflow %s in namespace %s)\n", id, wf, nsName)
 	return nil
-}
-
-// triggerParams is the flow's parameters as trigger was given them, as one
-// JSON object of flag name -> value as the command line takes it; the
-// Start task parses it with the same parser as `run`. kong has already
-// checked them here, so a bad value fails before anything is submitted.
-func triggerParams(def *rt.FlowDef, kctx *kong.Context) (string, error) {
-	vals := map[string]string{}
-	names := map[string]*rt.FieldDef{}
-	for i := range def.Fields {
-		if fd := &def.Fields[i]; fd.Kind != rt.FieldArtifact {
-			names[fd.ParamName] = fd
-		}
-	}
-	for _, f := range kctx.Flags() {
-		fd := names[f.Name]
-		if fd == nil || !f.Set {
-			continue
-		}
-		if fd.Kind != rt.FieldParam {
-			return "", fmt.Errorf("includefile --%s cannot be given to trigger; the deployed flow reads its default", f.Name)
-		}
-		if f.IsBool() {
-			vals[f.Name] = fmt.Sprint(kctx.FlagValue(f))
-		}
-	}
-	args := kctx.Args
-	for i := 0; i < len(args); i++ {
-		name, val, hasVal := strings.Cut(strings.TrimPrefix(args[i], "--"), "=")
-		fd := names[name]
-		if !strings.HasPrefix(args[i], "--") || fd == nil || fd.Kind != rt.FieldParam {
-			continue
-		}
-		if _, isBool := vals[name]; isBool {
-			continue
-		}
-		if !hasVal && i+1 < len(args) {
-			i++
-			val = args[i]
-		}
-		vals[name] = val
-	}
-	b, err := json.Marshal(vals)
-	return string(b), err
 }
 
 func (c *argoListRunsCmd) Run(e *Env, parent *argoCmd) error {
@@ -462,11 +408,11 @@ func (c *argoDeleteCmd) Run(e *Env, parent *argoCmd) error {
 	if !found {
 		return fmt.Errorf("deployment %q not found in namespace %q", name, nsName)
 	}
-	tokens, err := tokenStore()
+	tokens, err := tokenStore(e)
 	if err != nil {
 		return err
 	}
-	if err := tokens.Authorize(deploy.Request{Deployment: d, Recorded: recorded, Authorize: c.Authorize}); err != nil {
+	if err := tokens.Authorize(e.Ctx, deploy.Request{Deployment: d, Recorded: recorded, Authorize: c.Authorize}); err != nil {
 		return err
 	}
 	if err := k.Remove(e.Ctx, nsName, name); err != nil {

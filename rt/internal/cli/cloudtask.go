@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -115,7 +116,7 @@ func cloudCreateRun(e *Env, st *store.Store, md metadata.Provider, id, engine, p
 	if _, err := parser.Parse(args); err != nil {
 		return fmt.Errorf("run parameters: %v", err)
 	}
-	ps, err := c.readParams(e, st)
+	ps, err := c.readParamsWith(e, cloudInclude(e.Def, st))
 	if err != nil {
 		return err
 	}
@@ -139,6 +140,37 @@ func cloudCreateRun(e *Env, st *store.Store, md metadata.Provider, id, engine, p
 		return err
 	}
 	return md.RegisterRun(e.Ctx, r)
+}
+
+// cloudInclude reads the includefiles of a cloud run: one given to
+// trigger is a taskspec.IncludeRef to the blob trigger uploaded, read back
+// verified by its hash; one not given is the default, as for `run` (the
+// copy embedded at generate time, in an image without the file).
+func cloudInclude(def *rt.FlowDef, st *store.Store) func(field, path string) ([]byte, error) {
+	local := readInclude(def, 1<<30)
+	return func(field, path string) ([]byte, error) {
+		if path == "" {
+			return local(field, path)
+		}
+		fd, err := includeField(def, field)
+		if err != nil {
+			return nil, err
+		}
+		hash, ok := strings.CutPrefix(path, taskspec.IncludeRef)
+		if !ok {
+			return nil, fmt.Errorf("includefile --%s is %q in %s, not a file trigger uploaded; give the file to trigger --%s PATH, which uploads it", fd.ParamName, path, taskspec.EnvRunParameters, fd.ParamName)
+		}
+		rc, err := st.OpenBlob(def.Graph.Flow, hash)
+		if err != nil {
+			return nil, fmt.Errorf("includefile --%s (blob %s): %w; trigger the run again", fd.ParamName, hash, err)
+		}
+		defer rc.Close()
+		b, err := io.ReadAll(rc)
+		if err != nil {
+			return nil, fmt.Errorf("includefile --%s (blob %s): %w; trigger the run again", fd.ParamName, hash, err)
+		}
+		return b, nil
+	}
 }
 
 // expandSplits replaces each "run/Step/Prefix*" input path with the tasks

@@ -32,6 +32,12 @@ type runParams struct {
 // readParams applies the parsed parameters, reading includefiles now, at
 // run start, so the run sees one snapshot of them.
 func (c *runCmd) readParams(e *Env, st *store.Store) (*runParams, error) {
+	return c.readParamsWith(e, readInclude(e.Def, int64(c.MaxIncludefileSize)))
+}
+
+// readParamsWith is readParams with the includefiles read by read (a cloud
+// Start task reads them from the datastore, cloudInclude).
+func (c *runCmd) readParamsWith(e *Env, read func(field, path string) ([]byte, error)) (*runParams, error) {
 	def := e.Def
 	p := &runParams{def: def, f: def.New(), display: map[string]string{}}
 	if def.ApplyParams != nil {
@@ -39,7 +45,7 @@ func (c *runCmd) readParams(e *Env, st *store.Store) (*runParams, error) {
 		if len(c.Plugins) > 0 {
 			params = c.Plugins[0]
 		}
-		if err := def.ApplyParams(params, p.f, readInclude(def, int64(c.MaxIncludefileSize))); err != nil {
+		if err := def.ApplyParams(params, p.f, read); err != nil {
 			return nil, err
 		}
 	}
@@ -85,14 +91,9 @@ func (c *runCmd) BeforeResolve(e *Env) error {
 // generate time.
 func readInclude(def *rt.FlowDef, limit int64) func(field, path string) ([]byte, error) {
 	return func(field, path string) ([]byte, error) {
-		var fd *rt.FieldDef
-		for i := range def.Fields {
-			if def.Fields[i].Name == field || def.Fields[i].ParamName == field {
-				fd = &def.Fields[i]
-			}
-		}
-		if fd == nil {
-			return nil, fmt.Errorf("flow %s has no includefile %q", def.Graph.Flow, field)
+		fd, err := includeField(def, field)
+		if err != nil {
+			return nil, err
 		}
 		if path == "" {
 			if !fd.HasDefault || fd.Default == "" {
@@ -109,6 +110,16 @@ func readInclude(def *rt.FlowDef, limit int64) func(field, path string) ([]byte,
 		}
 		return readIncludeFile("--"+fd.ParamName, path, limit)
 	}
+}
+
+// includeField is the includefile named field (its Go or flag name).
+func includeField(def *rt.FlowDef, field string) (*rt.FieldDef, error) {
+	for i := range def.Fields {
+		if fd := &def.Fields[i]; fd.Kind == rt.FieldIncludeFile && (fd.Name == field || fd.ParamName == field) {
+			return fd, nil
+		}
+	}
+	return nil, fmt.Errorf("flow %s has no includefile %q", def.Graph.Flow, field)
 }
 
 // readIncludeFile reads a regular file of at most limit bytes. Anything

@@ -176,11 +176,10 @@ func (c *sfnCreateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	if err != nil {
 		return err
 	}
-	dir, err := deploy.DefaultTokenDir()
+	tokens, err := tokenStore(e)
 	if err != nil {
 		return err
 	}
-	tokens := &deploy.Tokens{Dir: dir}
 	req := deploy.Request{Deployment: d, Authorize: c.Authorize, GenerateNew: c.GenerateNewToken}
 	if cur != nil {
 		req.Recorded = cur.Token
@@ -215,7 +214,7 @@ func (c *sfnCreateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	if err != nil {
 		return err
 	}
-	if err := tokens.Save(e.Ctx, d, tok.Token); err != nil {
+	if err := tokens.Save(e.Ctx, d, tok); err != nil {
 		return err
 	}
 	verb := "created"
@@ -297,7 +296,7 @@ func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd, kctx *kong.Context) err
 	}
 	// The same parameters object as Argo's: flag name -> value as the
 	// command line takes it, parsed again by the Start task.
-	params, err := triggerParams(e.Def, kctx)
+	params, err := triggerParams(e, kctx)
 	if err != nil {
 		return err
 	}
@@ -408,11 +407,11 @@ func (c *sfnDeleteCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	if cur == nil {
 		return fmt.Errorf("state machine %q is not deployed; nothing to delete", deployName(name))
 	}
-	dir, err := deploy.DefaultTokenDir()
+	tokens, err := tokenStore(e)
 	if err != nil {
 		return err
 	}
-	if err := (&deploy.Tokens{Dir: dir}).Authorize(deploy.Request{Deployment: d, Recorded: cur.Token, Authorize: c.Authorize}); err != nil {
+	if err := tokens.Authorize(e.Ctx, deploy.Request{Deployment: d, Recorded: cur.Token, Authorize: c.Authorize}); err != nil {
 		return err
 	}
 	if err := client.Delete(e.Ctx, cur, deployName(name)); err != nil {

@@ -1,0 +1,94 @@
+//go:build !flowc_nodeploy
+
+package cli
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/taskspec"
+)
+
+// triggerParams is the flow's parameters as trigger (of either target)
+// was given them, as one JSON object of flag name -> value as the command
+// line takes it; the Start task parses it with the same parser as `run`.
+// kong has already checked them here, so a bad value fails before
+// anything is submitted. An includefile is read here and uploaded to the
+// datastore, and passed as a taskspec.IncludeRef (DESIGN §8.2).
+func triggerParams(e *Env, kctx *kong.Context) (string, error) {
+	def := e.Def
+	vals := map[string]string{}
+	names := map[string]*rt.FieldDef{}
+	for i := range def.Fields {
+		if fd := &def.Fields[i]; fd.Kind != rt.FieldArtifact {
+			names[fd.ParamName] = fd
+		}
+	}
+	for _, f := range kctx.Flags() {
+		fd := names[f.Name]
+		if fd == nil {
+			continue
+		}
+		if fd.Kind == rt.FieldIncludeFile {
+			// An includefile has no kong default: "" is "not given",
+			// and the task reads the flow's default.
+			if path, _ := kctx.FlagValue(f).(string); path != "" {
+				ref, err := uploadInclude(e, fd, path)
+				if err != nil {
+					return "", err
+				}
+				vals[f.Name] = ref
+			}
+			continue
+		}
+		if f.Set && f.IsBool() {
+			vals[f.Name] = fmt.Sprint(kctx.FlagValue(f))
+		}
+	}
+	args := kctx.Args
+	for i := 0; i < len(args); i++ {
+		name, val, hasVal := strings.Cut(strings.TrimPrefix(args[i], "--"), "=")
+		fd := names[name]
+		if !strings.HasPrefix(args[i], "--") || fd == nil || fd.Kind != rt.FieldParam {
+			continue
+		}
+		if _, isBool := vals[name]; isBool {
+			continue
+		}
+		if !hasVal && i+1 < len(args) {
+			i++
+			val = args[i]
+		}
+		vals[name] = val
+	}
+	b, err := json.Marshal(vals)
+	return string(b), err
+}
+
+// uploadInclude reads the includefile at path, with the checks `run`
+// makes, and stores its bytes as the blob a local run would store them
+// in (an includefile is a string or []byte field, stored raw: the blob's
+// hash is the sha256 of the file). It returns the reference the Start
+// task reads it back by.
+func uploadInclude(e *Env, fd *rt.FieldDef, path string) (string, error) {
+	if e.G.Datastore != "s3" {
+		return "", fmt.Errorf("includefile --%s is uploaded to the deployment's datastore; pass --datastore s3 --datastore-root s3://bucket/prefix, as to create", fd.ParamName)
+	}
+	b, err := readIncludeFile("--"+fd.ParamName, path, 1<<30)
+	if err != nil {
+		return "", err
+	}
+	st, err := e.OpenStore()
+	if err != nil {
+		return "", err
+	}
+	hash, _, err := st.PutBlobBytes(e.Def.Graph.Flow, b)
+	if err != nil {
+		return "", fmt.Errorf("uploading includefile --%s: %w", fd.ParamName, err)
+	}
+	return taskspec.IncludeRef + hash, nil
+}
