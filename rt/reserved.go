@@ -39,6 +39,9 @@ var ReservedNames = []Reserved{
 	{"tag", "--tag"}, {"run-id-file", "--run-id-file"},
 	{"max-includefile-size", "--max-includefile-size"},
 	{"with", "--with"}, {"local", "--local"},
+	// run and resume: the settings of steps run on AWS Batch
+	{"job-queue", "--job-queue"}, {"job-role", "--job-role"}, {"image-repository", "--image-repository"},
+	{"base-image", "--base-image"}, {"image", "--image"}, {"platform", "--platform"}, {"secret", "--secret"},
 	{"origin-run-id", "--origin-run-id"}, {"force", "--force"},
 	// the task command (what every scheduler runs)
 	{"run-id", "--run-id"}, {"task-id", "--task-id"}, {"input-paths", "--input-paths"},

@@ -53,7 +53,7 @@ func (c *resumeCmd) Run(e *Env) error {
 	}
 	r := e.newRun(c.Tag)
 	r.Params, r.Origin = plan.Params, origin.ID()
-	return c.start(e, st, r, func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error) {
+	return c.start(e, st, r, func(id string, next sched.Executor, say func(string)) (sched.Executor, error) {
 		if err := plan.CloneParams(st, id); err != nil {
 			return nil, err
 		}
@@ -65,7 +65,7 @@ func (c *resumeCmd) Run(e *Env) error {
 			say(n)
 		}
 		say(fmt.Sprintf("rerunning from %s", plan.From))
-		return &resume.Executor{Plan: plan, Store: st, Run: id, Next: proc}, nil
+		return &resume.Executor{Plan: plan, Store: st, Run: id, Next: next}, nil
 	})
 }
 

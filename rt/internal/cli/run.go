@@ -26,6 +26,8 @@ type runOpts struct {
 	MaxNumSplits int      `default:"100" help:"Fail a foreach that has more splits than this."`
 	Tag          []string `sep:"none" placeholder:"TAG" help:"Tag the run (repeatable)."`
 	RunIDFile    string   `name:"run-id-file" placeholder:"FILE" help:"Write the run id to this file."`
+
+	hybridOpts `embed:""`
 }
 
 type runCmd struct {
@@ -76,11 +78,11 @@ func (c *runCmd) Run(e *Env) error {
 	}
 	r := e.newRun(c.Tag)
 	r.Params = ps.display
-	return c.start(e, st, r, func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error) {
+	return c.start(e, st, r, func(id string, next sched.Executor, say func(string)) (sched.Executor, error) {
 		if err := ps.write(st, id, "0"); err != nil {
 			return nil, err
 		}
-		return proc, nil
+		return next, nil
 	})
 }
 
@@ -96,8 +98,10 @@ func (e *Env) newRun(tags []string) *store.Run {
 }
 
 // prepareFunc readies a recorded run for its scheduler (parameters written,
-// or cloned for a resume) and returns the executor its tasks run through.
-type prepareFunc func(id string, proc *sched.Proc, say func(string)) (sched.Executor, error)
+// or cloned for a resume) and returns the executor its tasks run through,
+// next (which starts each task: a process, or an AWS Batch job for a step
+// that goes there) or one that wraps it.
+type prepareFunc func(id string, next sched.Executor, say func(string)) (sched.Executor, error)
 
 // start records r, prepares it, schedules it and records the outcome. Once
 // the record exists every failure is recorded as the run's failure.
@@ -111,6 +115,18 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	// is an error that leaves no run behind.
 	idFile, err := openRunIDFile(o.RunIDFile)
 	if err != nil {
+		return err
+	}
+	// Steps that go to AWS Batch: everything they need (the code package
+	// pushed, the job definitions registered) is ready before the run is
+	// recorded, so a bad setting leaves no run behind.
+	onBatch, why, err := o.onBatch(e.Def.Graph)
+	var hybrid func(*sched.Proc, func(string)) sched.Executor
+	if err == nil && len(onBatch) > 0 {
+		hybrid, err = o.batchOpts.prepare(e, st, onBatch, why)
+	}
+	if err != nil {
+		idFile.abort()
 		return err
 	}
 	md, err := e.Metadata(st)
@@ -159,7 +175,11 @@ func (o *runOpts) start(e *Env, st *store.Store, r *store.Run, prepare prepareFu
 	ctx, kill, stopSignals := sched.Interrupts(e.Ctx)
 	defer stopSignals()
 	proc := &sched.Proc{Bin: bin, Selector: e.Selector, Env: childEnv(st, e.G, r.Namespace), Store: st, Metadata: md, Flow: flow, RunID: id, Kill: kill}
-	exec, err := prepare(id, proc, say)
+	var next sched.Executor = proc
+	if hybrid != nil {
+		next = hybrid(proc, say)
+	}
+	exec, err := prepare(id, next, say)
 	if err == nil {
 		s := &sched.Scheduler{
 			Graph: e.Def.Graph, RunID: id, Exec: exec,

@@ -15,7 +15,6 @@ import (
 
 	"github.com/alecthomas/kong"
 
-	"github.com/flowc-dev/flowc/rt/codepkg"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/targets/deploy"
 	"github.com/flowc-dev/flowc/targets/sfn"
@@ -245,41 +244,11 @@ func (c *sfnCreateCmd) images(e *Env) (map[string]string, error) {
 	if c.Image == "" && c.ImageRepository == "" {
 		return nil, errors.New("no image; pass --image-repository R to push the code package, or --image REF for a finished one")
 	}
-	pl, err := codepkg.ParsePlatform(c.Platform)
-	if err != nil {
-		return nil, err
-	}
-	p, err := codepkg.New(e.Ctx, codepkg.Options{Def: e.Def, Platform: pl, Log: e.Stderr})
-	if err != nil {
-		return nil, err
-	}
-	defer p.Close()
-	kc := codepkg.Keychain(e.Ctx)
-	images := map[string]string{}
+	var steps []string
 	for _, st := range e.Def.Graph.Steps {
-		base := e.Def.Graph.Image
-		if st.Batch != nil && st.Batch.Image != "" {
-			base = st.Batch.Image
-		}
-		if _, done := images[base]; done {
-			continue
-		}
-		var ref string
-		if c.Image != "" {
-			ref, err = p.Prebuilt(e.Ctx, c.Image, kc)
-		} else {
-			b := base
-			if b == "" {
-				b = c.BaseImage
-			}
-			ref, err = p.Push(e.Ctx, c.ImageRepository, b, kc)
-		}
-		if err != nil {
-			return nil, err
-		}
-		images[base] = ref
+		steps = append(steps, st.Name)
 	}
-	return images, nil
+	return pushImages(e, imageOpts{Repository: c.ImageRepository, Base: c.BaseImage, Image: c.Image, Platform: c.Platform}, sfn.BaseImages(e.Def.Graph, steps))
 }
 
 type sfnTriggerCmd struct {

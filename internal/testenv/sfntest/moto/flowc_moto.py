@@ -21,6 +21,11 @@
 #    AWS_BATCH_JOB_ARRAY_INDEX; Timeout.AttemptDurationSeconds is enforced;
 #    SubmitJob's RetryStrategy.Attempts (which moto drops) reruns a failed
 #    job, AWS_BATCH_JOB_ATTEMPT counting from 1, as Batch does.
+# 5. DescribeJobs reports a container's vcpus and memory as floats (1.0,
+#    read from the job definition's ResourceRequirements), which the Go
+#    SDK refuses to decode into its integers, and drops the container's
+#    exitCode from a full description. Report integers and the exit code,
+#    as Batch does (a hybrid run polls DescribeJobs).
 #
 # A job's environment is this server's (which the harness keeps to what a
 # Batch job would get: credentials, region, endpoint) plus the job
@@ -212,6 +217,25 @@ def _mark_job_as_finished(self, include_start_attempt, job):
 
 
 batch_simple.BatchSimpleBackend._mark_job_as_finished = _mark_job_as_finished
+
+# --- 5. DescribeJobs as the Go SDK reads it ---------------------------------
+
+from moto.batch import models as batch_models
+
+_orig_container_details = batch_models.Job._container_details
+
+
+def _container_details(self):
+    details = _orig_container_details(self)
+    for k in ("vcpus", "memory"):
+        if isinstance(details.get(k), float):
+            details[k] = int(details[k])
+    if self.job_stopped and self.exit_code is not None:
+        details["exitCode"] = self.exit_code
+    return details
+
+
+batch_models.Job._container_details = _container_details
 
 if __name__ == "__main__":
     from moto.server import main

@@ -1,0 +1,197 @@
+//go:build unix
+
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"log"
+	"maps"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/batch"
+	"github.com/google/go-containerregistry/pkg/registry"
+
+	"github.com/flowc-dev/flowc/internal/testenv/sfntest"
+)
+
+// TestHybridRefused: a run that would send steps to AWS Batch without the
+// S3 datastore, or from a binary built without the targets, is one line
+// naming the fix, and records no run; --local runs every step here.
+func TestHybridRefused(t *testing.T) {
+	exe := sfnFlows.exe(t, "hybrid")
+	lean := filepath.Join(t.TempDir(), "hybrid-lean")
+	if r := execIn(t, filepath.Join(tmpRoot, sfnFlows.name), append(goEnv(), sfnFlows.env...), "go", "build", "-tags", "flowc_nodeploy", "-o", lean, "./hybrid"); r.code != 0 {
+		t.Fatalf("lean build:\n%s", r)
+	}
+	dir := t.TempDir()
+	env := append(goEnv(), "FLOWC_DATASTORE_ROOT="+filepath.Join(dir, ".flowc"), "FLOWC_USER=tester")
+	for _, c := range []struct {
+		bin  string
+		args []string
+		want string
+	}{
+		{exe, []string{"run", "--with", "batch"}, `step "Start" runs on AWS Batch (--with batch), which needs the S3 datastore; pass --datastore s3`},
+		{exe, []string{"run"}, `step "Square" runs on AWS Batch (//flow:batch), which needs the S3 datastore; pass --datastore s3`},
+		{exe, []string{"run", "--with", "batch", "--local"}, "--with batch and --local contradict each other"},
+		{exe, []string{"run", "--with", "kubernetes"}, `--with "kubernetes" is not a way to run steps; use --with batch`},
+		{exe, []string{"run", "--with", "batch:queue=q"}, "pass --with batch with --job-queue"},
+		{lean, []string{"run", "--with", "batch"}, "was built with -tags flowc_nodeploy, without AWS Batch; rebuild it without the tag, or pass --local"},
+		{lean, []string{"run"}, `step "Square" runs on AWS Batch (//flow:batch), but`},
+	} {
+		r := execIn(t, dir, env, c.bin, c.args...)
+		if r.code != 1 || !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") != 1 {
+			t.Errorf("%s %s: %s\nwant one line with %q", filepath.Base(c.bin), strings.Join(c.args, " "), r, c.want)
+		}
+	}
+	if r := execIn(t, dir, env, exe, "runs"); r.code != 0 || strings.Contains(strings.TrimSpace(r.stdout), "\n") {
+		t.Errorf("refused runs were recorded: %s", r)
+	}
+	for _, bin := range []string{exe, lean} {
+		idFile := filepath.Join(dir, "run-id")
+		if r := execIn(t, dir, env, bin, "run", "--local", "--quiet", "--run-id-file", idFile); r.code != 0 {
+			t.Fatalf("%s run --local: %s", filepath.Base(bin), r)
+		}
+		id, _ := os.ReadFile(idFile)
+		if r := execIn(t, dir, env, exe, "dump", string(id), "--artifact", "Sum", "--json"); strings.TrimSpace(r.stdout) != "14" {
+			t.Errorf("%s run --local: Sum %s, want 14", filepath.Base(bin), r)
+		}
+	}
+}
+
+// TestSFNHybrid runs HybridFlow on moto's Batch (the jobs run the flow
+// binary with only the environment a Batch job gets) with the S3
+// datastore in moto's S3: --with batch, then //flow:batch steps mixed
+// with local ones; both leave the End artifacts of a plain local run, by
+// hash. A failing Batch step fails the run with its log readable, and
+// resume finishes it, reusing what succeeded.
+func TestSFNHybrid(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts moto")
+	}
+	exe := sfnFlows.exe(t, "hybrid")
+	bins := t.TempDir()
+	if err := os.Symlink(exe, filepath.Join(bins, "hybrid")); err != nil {
+		t.Fatal(err)
+	}
+	m := sfntest.StartMoto(t, bins)
+	reg := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
+	defer reg.Close()
+	defer func() {
+		if t.Failed() {
+			t.Logf("jobs:\n%s\nmoto:\n%s", m.JobLogs(), m.ServerLog())
+		}
+	}()
+	b := &sfnBin{t: t, path: exe, env: append(m.DeployerEnv(),
+		"FLOWC_DATASTORE=s3", "FLOWC_DATASTORE_ROOT=s3://"+m.Bucket+"/flowc", "FLOWC_DATASTORE_PATH_STYLE=true")}
+	// The settings come from the environment here, as FLOWC_<OPTION>.
+	settings := []string{"FLOWC_JOB_QUEUE=" + m.Queue, "FLOWC_JOB_ROLE=" + m.Role,
+		"FLOWC_IMAGE_REPOSITORY=" + strings.TrimPrefix(reg.URL, "http://") + "/flows/hybrid"}
+	s := &sfnEnv{t: t, m: m}
+	want := localRun(t, exe, filepath.Join(t.TempDir(), ".flowc"), "HybridFlow", "--local")
+	jobs := func() int {
+		files, _ := filepath.Glob(filepath.Join(m.LogDir, "*.log"))
+		return len(files)
+	}
+	run := func(env []string, args ...string) (id, out string) {
+		t.Helper()
+		idFile := filepath.Join(t.TempDir(), "run-id")
+		out = b.ok(env, append(args, "--run-id-file", idFile)...)
+		raw, _ := os.ReadFile(idFile)
+		return strings.TrimSpace(string(raw)), out
+	}
+
+	// Without a queue, nothing is recorded.
+	if _, errOut, code := b.run(nil, "run", "--with", "batch"); code != 1 || !strings.Contains(errOut, "--job-queue") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("run --with batch without a queue: exit %d, %q; want one line naming --job-queue", code, errOut)
+	}
+
+	// The same run with every step here, on the same datastore: what a
+	// Batch task costs beyond it.
+	start := time.Now()
+	local, _ := run(settings, "run", "--local")
+	localTime := time.Since(start)
+	if got := s.endHashes(t, "HybridFlow", local); !maps.Equal(got, want) {
+		t.Errorf("run --local on S3: End %v, want %v", got, want)
+	}
+	if n := jobs(); n != 0 {
+		t.Errorf("run --local submitted %d jobs", n)
+	}
+
+	start = time.Now()
+	all, out := run(settings, "run", "--with", "batch")
+	allTime := time.Since(start)
+	const tasks = 7 // Start, Square x3, Join, Train, End
+	if n := jobs(); n != tasks {
+		t.Errorf("run --with batch: %d jobs, want one per task, %d", n, tasks)
+	}
+	t.Logf("run --with batch: %v for %d tasks, run --local on the same S3: %v; %v more per task",
+		allTime.Round(time.Millisecond), tasks, localTime.Round(time.Millisecond), ((allTime - localTime) / tasks).Round(time.Millisecond))
+	if !strings.Contains(out, "submitted to AWS Batch as job") || !strings.Contains(out, "5 steps on AWS Batch (--with batch): Start, Square, Join, Train, End") {
+		t.Errorf("run --with batch output:\n%s", out)
+	}
+	if got := s.endHashes(t, "HybridFlow", all); !maps.Equal(got, want) {
+		t.Errorf("run --with batch: End %v, want the local run's %v", got, want)
+	}
+
+	mixed, out := run(settings, "run")
+	if n := jobs(); n != tasks+4 {
+		t.Errorf("run with //flow:batch steps: %d jobs, want 4 more (Square x3, Train)", n-tasks)
+	}
+	if !strings.Contains(out, "2 steps on AWS Batch (//flow:batch): Square, Train") {
+		t.Errorf("run output:\n%s", out)
+	}
+	if got := s.endHashes(t, "HybridFlow", mixed); !maps.Equal(got, want) {
+		t.Errorf("run with //flow:batch steps: End %v, want the local run's %v", got, want)
+	}
+	var greeting string
+	if err := json.Unmarshal([]byte(b.ok(nil, "dump", mixed, "--artifact", "Greeting", "--json")), &greeting); err != nil || greeting != "hello" {
+		t.Errorf("dump %s Greeting = %q, %v; want the //flow:env value", mixed, greeting, err)
+	}
+
+	// One job definition served every run: reused when identical.
+	defs, err := batch.NewFromConfig(m.AWS()).DescribeJobDefinitions(context.Background(), &batch.DescribeJobDefinitionsInput{Status: aws.String("ACTIVE")})
+	if err != nil || len(defs.JobDefinitions) != 1 {
+		t.Errorf("job definitions after three runs: %d (%v), want 1", len(defs.JobDefinitions), err)
+	}
+
+	// A failing Batch step: the run fails, its log is readable; resume
+	// reruns it on Batch and reuses everything before it.
+	if err := os.WriteFile(filepath.Join(m.LogDir, "fail-train"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	idFile := filepath.Join(t.TempDir(), "run-id")
+	_, errOut, code := b.run(settings, "run", "--run-id-file", idFile)
+	raw, _ := os.ReadFile(idFile)
+	failed := strings.TrimSpace(string(raw))
+	if code != 1 || !strings.Contains(errOut, "Train") {
+		t.Fatalf("run with a failing Batch step: exit %d\n%s", code, errOut)
+	}
+	if out := b.ok(nil, "runs"); !strings.Contains(out, failed) || !strings.Contains(out, "failed") {
+		t.Errorf("runs does not list %s as failed:\n%s", failed, out)
+	}
+	if out := b.ok(nil, "logs", failed+"/Train", "--stderr"); !strings.Contains(out, "Train failed on purpose") {
+		t.Errorf("logs %s/Train --stderr:\n%s", failed, out)
+	}
+	if err := os.Remove(filepath.Join(m.LogDir, "fail-train")); err != nil {
+		t.Fatal(err)
+	}
+	before := jobs()
+	resumed, out := run(settings, "resume", "--origin-run-id", failed)
+	if !strings.Contains(out, "cloning Square") || !strings.Contains(out, "rerunning from Train") {
+		t.Errorf("resume output:\n%s", out)
+	}
+	if n := jobs() - before; n != 1 {
+		t.Errorf("resume submitted %d jobs, want 1 (Train)", n)
+	}
+	if got := s.endHashes(t, "HybridFlow", resumed); !maps.Equal(got, want) {
+		t.Errorf("resumed run: End %v, want the local run's %v", got, want)
+	}
+}
