@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -121,6 +122,33 @@ func TestUIBrowserMetadataService(t *testing.T) {
 	url := startUI(t, b, "--namespace", "") // every user's runs
 	ctx := browser(t)
 	browseRuns(t, ctx, url, want, want[1], "service", nil)
+
+	// A page of the list reads the service only as far as it needs: one
+	// run of three, and more to come; the last page, with the count.
+	for _, c := range []struct {
+		query string
+		total int
+		runs  []string
+	}{{"?limit=1", -1, want[2:]}, {"?limit=1&offset=2", 3, want[:1]}} {
+		var page struct {
+			Runs  []struct{ Flow, ID string }
+			Total int
+		}
+		if err := chromedp.Do(ctx, chromedp.Navigate(url)); err != nil {
+			t.Fatal(err)
+		}
+		raw := eval[string](t, ctx, `(() => { const x = new XMLHttpRequest(); x.open("GET", "/api/runs`+c.query+`", false); x.send(); return x.responseText; })()`)
+		if err := json.Unmarshal([]byte(raw), &page); err != nil {
+			t.Fatalf("/api/runs%s: %v\n%s", c.query, err, raw)
+		}
+		var got []string
+		for _, r := range page.Runs {
+			got = append(got, r.Flow+"/"+r.ID)
+		}
+		if page.Total != c.total || !slices.Equal(got, c.runs) {
+			t.Errorf("/api/runs%s = %v total %d, want %v total %d", c.query, got, page.Total, c.runs, c.total)
+		}
+	}
 
 	// The one write, through the service: a tag added in the page.
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"#/run/"+want[1]), chromedp.WaitVisible(chromedp.CSS(`#tag-input`)),

@@ -44,7 +44,10 @@ type RunInfo struct {
 // first (by start time across flows), and how many matched in all. With
 // the local metadata it reads the run index, never every run record (see
 // store.IndexedRuns), so a page of a datastore with thousands of runs
-// costs a few file reads; with the metadata service, the service's list.
+// costs a few file reads; with the metadata service, the service's list,
+// filtered by the service and read only as far as the page needs: then
+// total is -1 when more runs match than were read (the page is followed
+// by more).
 func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, total int, err error) {
 	if c.md == nil {
 		return nil, 0, nil
@@ -60,11 +63,17 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 	}
 	current := c.CurrentNamespace()
 	var all []RunInfo
+	cut := false
+	want := 0 // runs a flow's list needs for the page (0: all)
+	if q.Limit > 0 {
+		want = max(q.Offset, 0) + q.Limit + 1
+	}
 	for _, f := range flows {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, err
 		}
-		recs, err := c.runsOf(ctx, f, current)
+		recs, more, err := c.runsOf(ctx, metadata.Query{Flow: f, Namespace: current, User: q.User, Tags: q.Tags, Status: string(q.Status), Max: want}, want)
+		cut = cut || more
 		if errors.Is(err, store.ErrNotFound) {
 			continue
 		}
@@ -101,25 +110,33 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 	if q.Limit > 0 {
 		hi = min(lo+q.Limit, total)
 	}
+	if cut {
+		total = -1
+	}
 	return all[lo:hi], total, nil
 }
 
-// runsOf lists flow's run records: from the run index the local metadata
-// keeps, or from the metadata service, which lists and filters itself.
-func (c *Client) runsOf(ctx context.Context, flow, namespace string) ([]*store.Run, error) {
+// runsOf lists a flow's run records: from the run index the local metadata
+// keeps, or from the metadata service, which filters them itself and is
+// read until want records came (0: all); more says records were left.
+func (c *Client) runsOf(ctx context.Context, q metadata.Query, want int) (recs []*store.Run, more bool, err error) {
 	if _, local := c.md.(*metadata.Local); local && c.st != nil {
-		return c.st.IndexedRuns(flow)
+		recs, err := c.st.IndexedRuns(q.Flow)
+		return recs, false, err
 	}
 	var out []*store.Run
-	for r, err := range c.md.Runs(ctx, metadata.Query{Flow: flow, Namespace: namespace}) {
+	for r, err := range c.md.Runs(ctx, q) {
 		if errors.Is(err, metadata.ErrListing) {
-			return nil, err
+			return nil, false, err
 		}
 		if err == nil && r != nil {
+			if want > 0 && len(out) == want {
+				return out, true, nil
+			}
 			out = append(out, r)
 		}
 	}
-	return out, nil
+	return out, false, nil
 }
 
 func hasAll(rec *store.Run, tags []string) bool {

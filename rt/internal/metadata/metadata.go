@@ -70,10 +70,16 @@ type Provider interface {
 // LogLocation is where one log stream of an attempt lives in the datastore.
 type LogLocation struct{ Stream, Location string }
 
-// Query selects runs.
+// Query selects runs. User, Tags and Status narrow the list where the
+// provider can do it at the source (the service does, in SQL; the local one
+// lists its index and ignores them), so callers check them again.
 type Query struct {
-	Flow      string // required
-	Namespace string // "" for every namespace
+	Flow      string   // required
+	Namespace string   // "" for every namespace
+	User      string   // who started the run
+	Tags      []string // user or system tags, all of them
+	Status    string   // running, succeeded, failed or killed
+	Max       int      // a hint: the caller reads at most this many (0: all)
 }
 
 // ErrListing is wrapped by an error Runs yields when it cannot list at all

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -230,9 +231,25 @@ func (s *Service) Runs(ctx context.Context, q Query) iter.Seq2[*store.Run, error
 			yield(nil, &listError{err})
 			return
 		}
-		v := url.Values{"flow": {q.Flow}, "limit": {"100"}}
+		// Pages of the service's most (1,000): a list of 10,000 runs is
+		// ten round trips, not a hundred; a caller that reads a few, one
+		// page of those.
+		limit := 1000
+		if q.Max > 0 {
+			limit = min(limit, q.Max)
+		}
+		v := url.Values{"flow": {q.Flow}, "limit": {strconv.Itoa(limit)}}
 		if q.Namespace != "" {
 			v.Set("namespace", q.Namespace)
+		}
+		if q.User != "" {
+			v.Set("user", q.User)
+		}
+		if q.Status != "" {
+			v.Set("status", q.Status)
+		}
+		for _, t := range q.Tags {
+			v.Add("tag", t)
 		}
 		for {
 			var page mdapi.RunList

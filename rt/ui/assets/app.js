@@ -97,9 +97,12 @@ async function runsPage(q) {
       el("td", { text: r.user }), el("td", {}, r.tags.map(t => el("span", { class: "tag", text: t }))));
   });
   const page = (off) => { const n = new URLSearchParams(q); n.set("offset", off); return "#/?" + n; };
-  const nav = el("p", {}, `${d.total} runs; showing ${d.runs.length ? d.offset + 1 : 0}-${d.offset + d.runs.length} `,
+  // total is -1 when the metadata service was read only as far as this
+  // page (more runs match).
+  const shown = `${d.runs.length ? d.offset + 1 : 0}-${d.offset + d.runs.length}`;
+  const nav = el("p", { id: "runs-nav" }, d.total >= 0 ? `${d.total} runs; showing ${shown} ` : `showing ${shown} of more `,
     d.offset > 0 ? el("a", { href: page(Math.max(0, d.offset - d.limit)), text: "newer" }) : null, " ",
-    d.offset + d.runs.length < d.total ? el("a", { href: page(d.offset + d.limit), id: "older", text: "older" }) : null);
+    d.total < 0 || d.offset + d.runs.length < d.total ? el("a", { href: page(d.offset + d.limit), id: "older", text: "older" }) : null);
   show(el("h1", { text: "Runs" }), form,
     el("table", { id: "runs" }, el("tr", {}, ["", "flow", "run", "status", "started", "duration", "user", "tags"].map(h => el("th", { text: h }))), rows),
     nav, cmp);
