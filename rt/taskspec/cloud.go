@@ -5,6 +5,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // What a cloud engine's task adds to the step command (DESIGN §8.1). A
@@ -38,7 +39,28 @@ const (
 	// EnvRunTags, on a Start task, is a JSON array of the user tags the
 	// task records on the run it creates (a deployment's create --tag).
 	EnvRunTags = "FLOWC_RUN_TAGS"
+	// EnvHeartbeatEvery is how often a cloud task heartbeats its run
+	// (a Go duration; default DefaultHeartbeatEvery). A running cloud run
+	// with no beat for six intervals is reported killed.
+	EnvHeartbeatEvery = "FLOWC_HEARTBEAT_EVERY"
 )
+
+// DefaultHeartbeatEvery is a cloud task's heartbeat interval: an S3 PUT
+// per running task every 10 s, a killed run seen within a minute.
+const DefaultHeartbeatEvery = 10 * time.Second
+
+// HeartbeatEvery is the interval EnvHeartbeatEvery names.
+func HeartbeatEvery() (time.Duration, error) {
+	v := os.Getenv(EnvHeartbeatEvery)
+	if v == "" {
+		return DefaultHeartbeatEvery, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil || d < 100*time.Millisecond {
+		return 0, fmt.Errorf("%s=%q is not a heartbeat interval; give a duration of at least 100ms, e.g. 10s", EnvHeartbeatEvery, v)
+	}
+	return d, nil
+}
 
 // IncludeRef starts the value of an includefile in EnvRunParameters: trigger
 // uploads the file given to it into the datastore, where a local run would

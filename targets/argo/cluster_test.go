@@ -102,6 +102,9 @@ func startEnv() (*clusterEnvT, error) {
 	c, err := argotest.Start(filepath.Join(dir, "cluster"), argotest.Options{
 		PullImages: true,
 		PathMap:    map[string]string{"/flowc/out": "<pod>/out"},
+		// Tasks heartbeat every 2 s, not 10: a run whose task died
+		// shows as killed after 12 s (TestClusterHeartbeat).
+		PodEnv: []string{"FLOWC_HEARTBEAT_EVERY=2s"},
 	})
 	if err != nil {
 		e.stop()

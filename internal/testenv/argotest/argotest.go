@@ -248,6 +248,22 @@ func (c *Cluster) Stop() {
 	c.procs = nil
 }
 
+// KillPod SIGKILLs the process of the running pod named name (its task
+// dies without a word). With lost, the pod's end is never reported
+// either, as when its node is lost: Argo goes on believing it runs.
+func (c *Cluster) KillPod(name string, lost bool) error { return c.runner.killPod(name, lost) }
+
+// RunningPods are the names of the pods whose processes run now.
+func (c *Cluster) RunningPods() []string {
+	c.runner.mu.Lock()
+	defer c.runner.mu.Unlock()
+	var names []string
+	for _, pp := range c.runner.running {
+		names = append(names, pp.name)
+	}
+	return names
+}
+
 // Env is the environment a CLI run against the cluster needs.
 func (c *Cluster) Env() []string { return []string{"KUBECONFIG=" + c.Kubeconfig} }
 

@@ -41,6 +41,7 @@ type podRunner struct {
 
 	mu      sync.Mutex
 	running map[string]*podProc // by pod UID
+	lost    map[string]bool     // pods whose node was lost (KillPod), by UID
 	seen    map[string]bool
 	sem     chan struct{}
 	images  *images // nil unless Options.PullImages
@@ -139,6 +140,34 @@ func (r *podRunner) loop(ctx context.Context) {
 	}
 }
 
+func (r *podRunner) isLost(uid string) bool {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.lost[uid]
+}
+
+// killPod SIGKILLs the process of the running pod named name, as the
+// OOM killer or a node's loss would. With lost the runner then reports
+// nothing, as when the node itself is gone: the pod stays Running in the
+// API and the controller never learns of its end.
+func (r *podRunner) killPod(name string, lost bool) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for uid, pp := range r.running {
+		if pp.name != name {
+			continue
+		}
+		if lost {
+			if r.lost == nil {
+				r.lost = map[string]bool{}
+			}
+			r.lost[uid] = true
+		}
+		return syscall.Kill(-pp.cmd.Process.Pid, syscall.SIGKILL)
+	}
+	return fmt.Errorf("pod %q is not running", name)
+}
+
 func (pp *podProc) stop() { pp.once.Do(func() { close(pp.kill) }) }
 
 func (r *podRunner) killAll() {
@@ -225,6 +254,9 @@ func (r *podRunner) run(ctx context.Context, p *pod) {
 		}
 		r.setStatus(p, "Running", nil, start, "")
 		exit, reason, err = r.exec(p, argv, env, podDir)
+	}
+	if r.isLost(p.Metadata.UID) {
+		return // its node is gone: nobody reports the pod's end
 	}
 	if err != nil {
 		exit, msg = 1, err.Error()

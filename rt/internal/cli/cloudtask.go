@@ -47,6 +47,13 @@ func cloudPrepare(e *Env, st *store.Store, md metadata.Provider, sp *taskspec.St
 		}
 	}
 	if engine != "" {
+		if l, ok := md.(*metadata.Local); ok {
+			every, err := taskspec.HeartbeatEvery()
+			if err != nil {
+				return err
+			}
+			l.CloudTask(every) // liveness by heartbeat (DESIGN §8.1)
+		}
 		if err := cloudAttempt(e, st, sp); err != nil {
 			return err
 		}

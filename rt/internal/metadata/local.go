@@ -16,7 +16,31 @@ import (
 // <Flow>/<run>/, ids minted by exclusive creates, liveness by the
 // scheduler's PID (package runstate). Attempts need no separate record:
 // the datastore's attempt files and commit markers are it.
-type Local struct{ st *store.Store }
+type Local struct {
+	st *store.Store
+	// every is the heartbeat interval of a cloud task (CloudTask); 0
+	// elsewhere.
+	every time.Duration
+}
+
+// CloudTask makes the provider heartbeat for a task that a cloud engine
+// started (DESIGN §8.1): every every, and when an attempt starts and
+// ends, the task rewrites its run's heartbeat record, by which readers
+// tell a live cloud run from one whose task died without a word.
+func (l *Local) CloudTask(every time.Duration) { l.every = every }
+
+// withBeat fills a running cloud run's liveness from its heartbeat.
+func (l *Local) withBeat(r *store.Run) (*store.Run, error) {
+	if r.Status != "running" || r.PID > 0 || r.EngineRun == "" {
+		return r, nil
+	}
+	last, every, err := l.st.RunHeartbeat(r.Flow, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	r.LastBeat, r.BeatTimeout = last, store.BeatTimeout(every)
+	return r, nil
+}
 
 // NewLocal is the local provider over st.
 func NewLocal(st *store.Store) *Local { return &Local{st: st} }
@@ -38,7 +62,11 @@ func (l *Local) GetRun(ctx context.Context, flow, id string) (*store.Run, error)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return l.st.GetRun(flow, id)
+	r, err := l.st.GetRun(flow, id)
+	if err != nil {
+		return nil, err
+	}
+	return l.withBeat(r)
 }
 
 // RunStart reads the run's first record (_run.json), one read: what a
@@ -116,6 +144,9 @@ func (l *Local) Runs(ctx context.Context, q Query) iter.Seq2[*store.Run, error] 
 			if err == nil && !ns.Visible(rec.Namespace, q.Namespace) {
 				continue
 			}
+			if err == nil {
+				rec, err = l.withBeat(rec)
+			}
 			if !yield(rec, err) {
 				return
 			}
@@ -125,21 +156,32 @@ func (l *Local) Runs(ctx context.Context, q Query) iter.Seq2[*store.Run, error] 
 
 func (l *Local) Flows(ctx context.Context) ([]string, error) { return l.st.ListFlows() }
 
-// HeartbeatEvery is 0: a local run's liveness is its scheduler's PID.
-func (l *Local) HeartbeatEvery() time.Duration { return 0 }
+// HeartbeatEvery is 0 but for a cloud task: a local run's liveness is
+// its scheduler's PID.
+func (l *Local) HeartbeatEvery() time.Duration { return l.every }
 
 func (l *Local) Heartbeat(ctx context.Context, flow, id string) error { return nil }
 
-func (l *Local) TaskHeartbeat(ctx context.Context, p store.TaskPath) error { return nil }
+func (l *Local) TaskHeartbeat(ctx context.Context, p store.TaskPath) error {
+	if l.every <= 0 {
+		return nil
+	}
+	return l.st.PutRunHeartbeat(p.Flow, p.Run, l.every)
+}
 
 // StartAttempt has nothing to record: locally an attempt's start is its
-// process, and its inputs go into the commit marker when it ends.
+// process, and its inputs go into the commit marker when it ends. A cloud
+// task beats at once (the interval's first beat comes later); a beat
+// that fails is dropped, as Beat drops one, and never fails the attempt.
 func (l *Local) StartAttempt(ctx context.Context, p store.TaskPath, a *store.Attempt, stack []store.ForeachFrame) error {
+	_ = l.TaskHeartbeat(ctx, p)
 	return nil
 }
 
 // FinishAttempt has nothing to add: data.json and the commit marker in the
 // datastore are the local record.
 func (l *Local) FinishAttempt(ctx context.Context, p store.TaskPath, d *store.Done, data *store.TaskData, logs []LogLocation) error {
+	// A cloud task's last beat: the next task's start is timed from here.
+	_ = l.TaskHeartbeat(ctx, p)
 	return nil
 }

@@ -4,6 +4,8 @@
 package runstate
 
 import (
+	"time"
+
 	"github.com/flowc-dev/flowc/rt/internal/alive"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
@@ -24,10 +26,15 @@ const (
 
 // Of is r's status. Whether the scheduler lives is package alive's call
 // (PID plus start token); a run without a PID (started by a cloud
-// scheduler) is believed, its liveness is by heartbeat, elsewhere.
+// scheduler) lives while its tasks heartbeat (r.LastBeat, filled by the
+// local metadata provider; the metadata service computes the status
+// itself).
 func Of(r *store.Run) Status {
 	s := Status(r.Status)
 	if s == Running && r.PID > 0 && !alive.Process(r.PID, r.PIDStart) {
+		return Killed
+	}
+	if s == Running && r.PID <= 0 && !r.LastBeat.IsZero() && time.Since(r.LastBeat) > r.BeatTimeout {
 		return Killed
 	}
 	return s

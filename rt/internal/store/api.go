@@ -148,6 +148,11 @@ type Run struct {
 	// (an Argo workflow UID, a Step Functions execution ARN), recorded by
 	// the task that created it; a task of another execution is refused.
 	EngineRun string `json:"engine_run,omitempty"`
+	// LastBeat and BeatTimeout are a cloud run's liveness, read from its
+	// tasks' heartbeat (heartbeat.go), not from the record: a running run
+	// whose last beat is older than BeatTimeout is killed (runstate).
+	LastBeat    time.Time     `json:"-"`
+	BeatTimeout time.Duration `json:"-"`
 }
 
 // Attempt is an attempt's start, as a metadata provider records it (the
