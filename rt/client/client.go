@@ -12,8 +12,8 @@ import (
 	"strconv"
 	"sync"
 
+	conf "github.com/flowc-dev/flowc/rt/internal/config"
 	"github.com/flowc-dev/flowc/rt/internal/metadata"
-	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -35,51 +35,25 @@ type Client struct {
 }
 
 type config struct {
-	root      string
-	kind      string // "local" or "s3"; "" follows root
-	pathStyle bool
-	metadata  string // "" or "local", or "service@URL"
-	namespace *string
-	user      string
+	in      conf.Input
+	fromEnv bool
 }
 
 // Option configures New.
 type Option func(*config) error
 
-// FromEnv reads the configuration the flow binary reads:
-// FLOWC_DATASTORE, FLOWC_DATASTORE_ROOT, FLOWC_DATASTORE_PATH_STYLE,
-// FLOWC_METADATA (and the service's token, FLOWC_METADATA_TOKEN),
-// FLOWC_NAMESPACE (set but empty means global) and FLOWC_USER. AWS access
-// uses the standard AWS configuration, as the binary does.
+// FromEnv reads the configuration the flow binary reads, resolved the same
+// way (rt/internal/config), with the same errors: FLOWC_DATASTORE,
+// FLOWC_DATASTORE_ROOT, FLOWC_DATASTORE_PATH_STYLE, FLOWC_METADATA (and
+// the service's token, FLOWC_METADATA_TOKEN), FLOWC_NAMESPACE (set but
+// empty means global) and FLOWC_USER. As a flag beats its variable in the
+// binary, an explicit option (WithRoot, WithMetadata, WithNamespace,
+// WithS3PathStyle) beats the environment, wherever FromEnv stands among
+// the options. AWS access uses the standard AWS configuration, as the
+// binary does.
 func FromEnv() Option {
 	return func(c *config) error {
-		if v := os.Getenv("FLOWC_METADATA"); v != "" {
-			if err := WithMetadata(v)(c); err != nil {
-				return fmt.Errorf("FLOWC_METADATA: %w", err)
-			}
-		}
-		if v := os.Getenv("FLOWC_DATASTORE"); v != "" {
-			if v != "local" && v != "s3" {
-				return fmt.Errorf("FLOWC_DATASTORE %q is not a datastore; use local or s3", v)
-			}
-			c.kind = v
-		}
-		if v := os.Getenv("FLOWC_DATASTORE_ROOT"); v != "" {
-			c.root = v
-		}
-		if v := os.Getenv("FLOWC_DATASTORE_PATH_STYLE"); v != "" {
-			b, err := strconv.ParseBool(v)
-			if err != nil {
-				return fmt.Errorf("FLOWC_DATASTORE_PATH_STYLE %q is not a boolean; use true or false", v)
-			}
-			c.pathStyle = b
-		}
-		if v := os.Getenv("FLOWC_USER"); v != "" {
-			c.user = v
-		}
-		if v, ok := os.LookupEnv("FLOWC_NAMESPACE"); ok {
-			c.namespace = &v
-		}
+		c.fromEnv = true
 		return nil
 	}
 }
@@ -91,8 +65,13 @@ func WithRoot(dir string) Option {
 		if dir == "" {
 			return errors.New("client.WithRoot: empty directory; pass the datastore root, e.g. \".flowc\"")
 		}
-		c.root = dir
-		c.kind = ""
+		c.in.Set(conf.DatastoreRoot, dir, "client.WithRoot")
+		// The client has no datastore option: the root names it.
+		kind := "local"
+		if store.IsS3(dir) {
+			kind = "s3"
+		}
+		c.in.Set(conf.Datastore, kind, "client.WithRoot")
 		return nil
 	}
 }
@@ -101,7 +80,7 @@ func WithRoot(dir string) Option {
 // S3-compatible servers need (FLOWC_DATASTORE_PATH_STYLE).
 func WithS3PathStyle(on bool) Option {
 	return func(c *config) error {
-		c.pathStyle = on
+		c.in.Set(conf.DatastorePathStyle, strconv.FormatBool(on), "client.WithS3PathStyle")
 		return nil
 	}
 }
@@ -112,12 +91,7 @@ func WithS3PathStyle(on bool) Option {
 // service, listing and tagging runs never touch the datastore.
 func WithMetadata(spec string) Option {
 	return func(c *config) error {
-		if spec != "local" {
-			if _, err := metadata.ParseService(spec); err != nil {
-				return err
-			}
-		}
-		c.metadata = spec
+		c.in.Set(conf.Metadata, spec, "client.WithMetadata")
 		return nil
 	}
 }
@@ -125,54 +99,50 @@ func WithMetadata(spec string) Option {
 // WithNamespace starts the client in namespace ns; "" is the global namespace.
 func WithNamespace(namespace string) Option {
 	return func(c *config) error {
-		c.namespace = &namespace
+		c.in.Set(conf.Namespace, namespace, "client.WithNamespace")
 		return nil
 	}
 }
 
 // New returns a client. Without options it reads .flowc in the working
 // directory (or its nearest parent that has one) in the current user's
-// namespace; options apply in order, so later ones win.
+// namespace; of two options setting the same thing, the later wins.
 func New(opts ...Option) (*Client, error) {
-	var cfg config
+	var in config
 	for _, o := range opts {
-		if err := o(&cfg); err != nil {
+		if err := o(&in); err != nil {
 			return nil, err
 		}
 	}
-	if cfg.user == "" {
-		cfg.user = ns.User()
+	if in.fromEnv {
+		in.in.Environ(os.LookupEnv)
 	}
-	if cfg.root == "" {
+	cfg, err := in.in.Resolve()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Root == "" {
 		wd, err := os.Getwd()
 		if err != nil {
 			return nil, fmt.Errorf("finding the datastore: %w; set FLOWC_DATASTORE_ROOT or use client.WithRoot", err)
 		}
-		cfg.root = store.DefaultRoot(wd)
+		cfg.Root = store.DefaultRoot(wd)
 	}
-	c := &Client{root: cfg.root, user: cfg.user}
-	if cfg.namespace != nil {
-		c.namespace = *cfg.namespace
-	} else {
-		c.namespace = ns.DefaultNamespace(cfg.user)
-	}
-	if cfg.kind == "s3" || store.IsS3(cfg.root) {
-		if cfg.kind == "local" {
-			return nil, fmt.Errorf("datastore root %q is an S3 URL but FLOWC_DATASTORE is local; set FLOWC_DATASTORE=s3", cfg.root)
-		}
-		st, err := store.OpenConfig(store.Config{Kind: "s3", Root: cfg.root, PathStyle: cfg.pathStyle}, store.ReadOnly)
+	c := &Client{root: cfg.Root, user: cfg.User, namespace: cfg.Namespace}
+	if cfg.Datastore == "s3" {
+		st, err := store.OpenConfig(store.Config{Kind: "s3", Root: cfg.Root, PathStyle: cfg.PathStyle}, store.ReadOnly)
 		if err != nil {
 			return nil, err
 		}
 		c.st, c.root = st, st.Root()
-	} else if fi, err := os.Stat(cfg.root); err == nil {
+	} else if fi, err := os.Stat(cfg.Root); err == nil {
 		// Reading must not create a datastore as a side effect, so a
 		// missing local root is opened only when it exists; lookups then
 		// report "no runs".
 		if !fi.IsDir() {
-			return nil, fmt.Errorf("datastore root %q is not a directory; point FLOWC_DATASTORE_ROOT at a .flowc directory", cfg.root)
+			return nil, fmt.Errorf("datastore root %q is not a directory; point FLOWC_DATASTORE_ROOT at a .flowc directory", cfg.Root)
 		}
-		st, err := store.OpenReadOnly(cfg.root)
+		st, err := store.OpenReadOnly(cfg.Root)
 		if err != nil {
 			return nil, err
 		}
@@ -180,9 +150,8 @@ func New(opts ...Option) (*Client, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("datastore root: %w", err)
 	}
-	if metadata.IsService(cfg.metadata) {
-		u, _ := metadata.ParseService(cfg.metadata) // checked by WithMetadata
-		c.md = metadata.NewService(u, "")
+	if cfg.MetadataURL != "" {
+		c.md = metadata.NewService(cfg.MetadataURL, cfg.MetadataToken)
 	} else if c.st != nil {
 		c.md = metadata.NewLocal(c.st)
 	}

@@ -157,8 +157,8 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 	if c.Image == "" && c.ImageRepository == "" {
 		return errors.New("no image for the tasks; pass --image-repository R to push the code package, or --image REF")
 	}
-	if e.G.Datastore != "s3" {
-		return fmt.Errorf("--datastore %s cannot be reached from Kubernetes pods; deploy with --datastore s3 --datastore-root s3://bucket/prefix", e.G.Datastore)
+	if e.G.cfg.Datastore != "s3" {
+		return fmt.Errorf("--datastore %s cannot be reached from Kubernetes pods; deploy with --datastore s3 --datastore-root s3://bucket/prefix", e.G.cfg.Datastore)
 	}
 	var secrets []argo.Secret
 	for _, s := range c.Secret {
@@ -298,12 +298,12 @@ func orDefault(s, def string) string {
 // are not copied: pods get theirs from their service account or --secret.
 func deployEnv(g *Globals, maxNumSplits int) []argo.EnvVar {
 	env := []argo.EnvVar{
-		{Name: "FLOWC_DATASTORE", Value: g.Datastore},
-		{Name: "FLOWC_DATASTORE_ROOT", Value: g.DatastoreRoot},
-		{Name: "FLOWC_METADATA", Value: g.Metadata},
+		{Name: "FLOWC_DATASTORE", Value: g.cfg.Datastore},
+		{Name: "FLOWC_DATASTORE_ROOT", Value: g.cfg.Root},
+		{Name: "FLOWC_METADATA", Value: g.cfg.Metadata},
 		{Name: "FLOWC_MAX_NUM_SPLITS", Value: fmt.Sprint(maxNumSplits)},
 	}
-	if g.DatastorePathStyle {
+	if g.cfg.PathStyle {
 		env = append(env, argo.EnvVar{Name: "FLOWC_DATASTORE_PATH_STYLE", Value: "true"})
 	}
 	for _, k := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"} {

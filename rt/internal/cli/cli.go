@@ -16,20 +16,26 @@ import (
 	"github.com/alecthomas/kong"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/rt/internal/config"
 	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
-// Globals are the options every command takes.
+// Globals are the options every command takes. The datastore, metadata
+// and namespace options are not read from the environment by kong (env:"-")
+// but by rt/internal/config, which resolves them for this binary and for
+// rt/client alike: flag, else FLOWC_<OPTION>, else the default.
 type Globals struct {
-	Datastore          string  `default:"local" placeholder:"local|s3" help:"Where artifacts are stored: local, or s3 (with --datastore-root s3://bucket/prefix; AWS access through the standard AWS configuration, AWS_ENDPOINT_URL_S3 for an S3-compatible server)."`
-	DatastoreRoot      string  `placeholder:"DIR|s3://BUCKET/PREFIX" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one)."`
-	DatastorePathStyle bool    `help:"S3: address the bucket in the URL path (http://host/bucket/key), as most S3-compatible servers need."`
-	Metadata           string  `default:"local" placeholder:"local|service@URL" help:"Where run metadata is kept: local (in the datastore), or service@http://HOST:PORT (flowc metadata-service; its token in FLOWC_METADATA_TOKEN)."`
-	Namespace          *string `placeholder:"NS" help:"Namespace new runs land in and runs are read from (default user:<name>; \"\" reads all namespaces)."`
+	Datastore          string  `env:"-" placeholder:"local|s3" help:"Where artifacts are stored: local (default), or s3 (with --datastore-root s3://bucket/prefix; AWS access through the standard AWS configuration, AWS_ENDPOINT_URL_S3 for an S3-compatible server). Also FLOWC_DATASTORE."`
+	DatastoreRoot      string  `env:"-" placeholder:"DIR|s3://BUCKET/PREFIX" help:"Datastore root (default: .flowc in the working directory or its nearest parent that has one). Also FLOWC_DATASTORE_ROOT."`
+	DatastorePathStyle bool    `env:"-" help:"S3: address the bucket in the URL path (http://host/bucket/key), as most S3-compatible servers need. Also FLOWC_DATASTORE_PATH_STYLE."`
+	Metadata           string  `env:"-" placeholder:"local|service@URL" help:"Where run metadata is kept: local (in the datastore, the default), or service@http://HOST:PORT (flowc metadata-service; its token in FLOWC_METADATA_TOKEN). Also FLOWC_METADATA."`
+	Namespace          *string `env:"-" placeholder:"NS" help:"Namespace new runs land in and runs are read from (default user:<name>; \"\" reads all namespaces). Also FLOWC_NAMESPACE."`
 	Branch             string  `help:"Project branch (//flow:project)."`
 	Production         bool    `help:"Use the production branch of the project (//flow:project)."`
 	Quiet              bool    `help:"Do not echo task output or progress to the console (the final status line still prints)."`
+
+	cfg config.Config // resolved by resolve
 }
 
 // cli is the command tree.
@@ -123,7 +129,7 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 		return fail(err)
 	}
 	e.G = globals
-	if err := e.G.validate(); err != nil {
+	if err := e.G.resolve(os.LookupEnv); err != nil {
 		return fail(err)
 	}
 	if err := kctx.Run(); err != nil {
@@ -143,35 +149,41 @@ func failed(name string, stderr io.Writer, err error) int {
 	return 1
 }
 
-func (g *Globals) validate() error {
-	switch g.Datastore {
-	case "local":
-		if store.IsS3(g.DatastoreRoot) {
-			return fmt.Errorf("--datastore-root %q is an S3 URL but --datastore is local; pass --datastore s3", g.DatastoreRoot)
-		}
-	case "s3":
-		if !store.IsS3(g.DatastoreRoot) {
-			return fmt.Errorf("--datastore s3 needs --datastore-root s3://bucket/prefix, got %q; pass the bucket and prefix", g.DatastoreRoot)
-		}
-	default:
-		return fmt.Errorf("--datastore %q is not a datastore; use local or s3", g.Datastore)
-	}
-	if g.Metadata != "local" {
-		if _, err := metadata.ParseService(g.Metadata); err != nil {
-			return err
+// resolve resolves the datastore, metadata and namespace settings: the
+// flags given, then the environment (lookup), then the defaults.
+func (g *Globals) resolve(lookup func(string) (string, bool)) error {
+	var in config.Input
+	set := func(k config.Key, v string) {
+		if v != "" {
+			in.Set(k, v, config.Flag(k))
 		}
 	}
+	set(config.Datastore, g.Datastore)
+	set(config.DatastoreRoot, g.DatastoreRoot)
+	set(config.Metadata, g.Metadata)
+	if g.DatastorePathStyle {
+		set(config.DatastorePathStyle, "true")
+	}
+	if g.Namespace != nil {
+		in.Set(config.Namespace, *g.Namespace, config.Flag(config.Namespace))
+	}
+	in.Environ(lookup)
+	c, err := in.Resolve()
+	if err != nil {
+		return err
+	}
+	g.cfg = c
 	return nil
 }
 
 // StoreConfig is the datastore the globals name, the default local root
 // filled in.
 func (g *Globals) StoreConfig() (store.Config, error) {
-	c := store.Config{Kind: g.Datastore, Root: g.DatastoreRoot, PathStyle: g.DatastorePathStyle, Metadata: g.Metadata}
-	if u, err := metadata.ParseService(g.Metadata); err == nil {
+	c := store.Config{Kind: g.cfg.Datastore, Root: g.cfg.Root, PathStyle: g.cfg.PathStyle, Metadata: g.cfg.Metadata}
+	if g.cfg.MetadataURL != "" {
 		// The root is bound to the service's URL as the client uses it:
 		// a trailing slash does not make another provider.
-		c.Metadata = "service@" + u
+		c.Metadata = "service@" + g.cfg.MetadataURL
 	}
 	if c.Root == "" && c.Kind == "local" {
 		wd, err := os.Getwd()
@@ -201,7 +213,7 @@ func (e *Env) OpenStoreFor(mode store.Mode) (*store.Store, error) {
 // st, or the service's client.
 func (e *Env) Metadata(st *store.Store) (metadata.Provider, error) {
 	if e.md == nil {
-		md, err := metadata.Open(e.G.Metadata, st)
+		md, err := metadata.Open(e.G.cfg.Metadata, e.G.cfg.MetadataToken, st)
 		if err != nil {
 			return nil, err
 		}

@@ -11,12 +11,7 @@ import (
 
 // namespace is the current namespace: --namespace (FLOWC_NAMESPACE) when
 // given, "" meaning all of them, else the user's own.
-func (e *Env) namespace() string {
-	if e.G.Namespace != nil {
-		return *e.G.Namespace
-	}
-	return ns.DefaultNamespace(ns.User())
-}
+func (e *Env) namespace() string { return e.G.cfg.Namespace }
 
 // newRunNamespace is the namespace a new run lands in: the current one,
 // except that the global namespace is for reading only, so a run started
@@ -25,19 +20,19 @@ func (e *Env) newRunNamespace() string {
 	if n := e.namespace(); n != "" {
 		return n
 	}
-	return ns.DefaultNamespace(ns.User())
+	return ns.DefaultNamespace(e.G.cfg.User)
 }
 
 // clientIn is a reader of the datastore the globals name, in namespace ns
 // ("" for all). It opens nothing for writing: a missing root reads as "no
 // runs" instead of being created.
 func (e *Env) clientIn(namespace string) (*client.Client, error) {
-	opts := []client.Option{client.WithNamespace(namespace), client.WithMetadata(e.G.Metadata)}
-	if e.G.DatastoreRoot != "" {
-		opts = append(opts, client.WithRoot(e.G.DatastoreRoot))
-	}
-	if e.G.DatastorePathStyle {
-		opts = append(opts, client.WithS3PathStyle(true))
+	// The settings are resolved already; the client gets them whole.
+	c := e.G.cfg
+	opts := []client.Option{client.WithNamespace(namespace), client.WithMetadata(c.Metadata),
+		client.WithS3PathStyle(c.PathStyle)}
+	if c.Root != "" {
+		opts = append(opts, client.WithRoot(c.Root))
 	}
 	return client.New(opts...)
 }

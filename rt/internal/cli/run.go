@@ -88,7 +88,7 @@ func (c *runCmd) Run(e *Env) error {
 
 // newRun is the record of a run about to start.
 func (e *Env) newRun(tags []string) *store.Run {
-	user := ns.User()
+	user := e.G.cfg.User
 	pid, pidStart := alive.Self()
 	return &store.Run{
 		Flow: e.Def.Graph.Flow, User: user, Namespace: e.newRunNamespace(),
@@ -288,7 +288,7 @@ func finish(ctx context.Context, md metadata.Provider, flow, id string, runErr e
 func childEnv(st *store.Store, g *Globals, namespace string) []string {
 	env := os.Environ()
 	env = append(env, st.Env()...)
-	env = append(env, "FLOWC_NAMESPACE="+namespace, "FLOWC_METADATA="+g.Metadata)
+	env = append(env, "FLOWC_NAMESPACE="+namespace, "FLOWC_METADATA="+g.cfg.Metadata)
 	if g.Quiet {
 		env = append(env, "FLOWC_QUIET=true")
 	}

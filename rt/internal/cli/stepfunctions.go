@@ -105,7 +105,7 @@ type sfnCreateCmd struct {
 // options are the definition's settings; token "" stands for the one
 // create will mint.
 func (c *sfnCreateCmd) options(e *Env, d deploy.Deployment, name, token string, images map[string]string) (sfn.Options, error) {
-	if e.G.Datastore != "s3" {
+	if e.G.cfg.Datastore != "s3" {
 		return sfn.Options{}, errors.New("step-functions tasks need the S3 datastore; pass --datastore s3 --datastore-root s3://bucket/prefix")
 	}
 	var secrets []sfn.Secret
@@ -128,7 +128,7 @@ func (c *sfnCreateCmd) options(e *Env, d deploy.Deployment, name, token string, 
 		token = tokenPending
 	}
 	return sfn.Options{
-		Name: name, Selector: e.Selector, JobQueue: c.JobQueue, DatastoreRoot: e.G.DatastoreRoot,
+		Name: name, Selector: e.Selector, JobQueue: c.JobQueue, DatastoreRoot: e.G.cfg.Root,
 		Namespace: deploy.Namespace(token), User: ns.User(),
 		Branch: e.G.Branch, Production: e.G.Production, JobRole: c.JobRole, Secrets: secrets,
 		MaxWorkers: c.MaxWorkers, MaxNumSplits: c.MaxNumSplits, Platform: c.Platform, RunTags: c.Tag,
@@ -350,7 +350,7 @@ func (c *sfnTerminateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	// A stopped execution runs no Catch: the run is recorded as failed
 	// here, when the deployer's datastore is the deployment's, instead of
 	// waiting for its heartbeats to stop.
-	if e.G.Datastore == "s3" {
+	if e.G.cfg.Datastore == "s3" {
 		return finishCloudRun(e, c.RunID, "Aborted")
 	}
 	return nil

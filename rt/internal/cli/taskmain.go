@@ -28,7 +28,7 @@ func MainTask(ctx context.Context, def *rt.FlowDef, selector, args []string, std
 	name := filepath.Base(os.Args[0])
 	g, err := globalsFromEnv(os.LookupEnv)
 	if err == nil {
-		err = g.validate()
+		err = g.resolve(os.LookupEnv)
 	}
 	if err != nil {
 		return failed(name, stderr, err)
@@ -50,6 +50,9 @@ func globalsFromEnv(lookup func(string) (string, bool)) (*Globals, error) {
 	t := v.Type()
 	for i := range t.NumField() {
 		f := t.Field(i)
+		if !f.IsExported() || f.Tag.Get("env") == "-" {
+			continue // not kong's to read: resolved by rt/internal/config
+		}
 		val, ok := lookup(envName(f))
 		if !ok {
 			val, ok = f.Tag.Lookup("default")

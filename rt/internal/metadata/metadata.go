@@ -98,8 +98,9 @@ func (e *listError) Is(target error) bool { return target == ErrListing }
 var ErrNotFound = store.ErrNotFound
 
 // Open returns the provider spec names ("local", or "service@URL"), over
-// the datastore st for the local one.
-func Open(spec string, st *store.Store) (Provider, error) {
+// the datastore st for the local one; token is the service's ("" for
+// FLOWC_METADATA_TOKEN).
+func Open(spec, token string, st *store.Store) (Provider, error) {
 	if spec == "" || spec == "local" {
 		if st == nil {
 			return nil, errors.New("the local metadata provider needs a datastore; pass --datastore-root")
@@ -110,7 +111,7 @@ func Open(spec string, st *store.Store) (Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := NewService(u, "")
+	s := NewService(u, token)
 	if v := os.Getenv(RetryEnv); v != "" {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
@@ -127,14 +128,18 @@ func Open(spec string, st *store.Store) (Provider, error) {
 const RetryEnv = "FLOWC_METADATA_RETRY"
 
 // ParseService checks a "service@URL" spec and returns its URL.
-func ParseService(spec string) (string, error) {
+func ParseService(spec string) (string, error) { return ParseServiceFrom("--metadata", spec) }
+
+// ParseServiceFrom is ParseService for a spec that came from where (a
+// flag, FLOWC_METADATA, a client option), which its errors name.
+func ParseServiceFrom(where, spec string) (string, error) {
 	raw, ok := strings.CutPrefix(spec, "service@")
 	if !ok {
-		return "", fmt.Errorf("--metadata %q is not a metadata provider; use local or service@http://HOST:PORT", spec)
+		return "", fmt.Errorf("%s %q is not a metadata provider; use local or service@http://HOST:PORT", where, spec)
 	}
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-		return "", fmt.Errorf("--metadata %q does not name a service URL; use service@http://HOST:PORT (the token goes in FLOWC_METADATA_TOKEN)", spec)
+		return "", fmt.Errorf("%s %q does not name a service URL; use service@http://HOST:PORT (the token goes in FLOWC_METADATA_TOKEN)", where, spec)
 	}
 	return strings.TrimSuffix(u.String(), "/"), nil
 }
