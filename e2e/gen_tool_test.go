@@ -46,8 +46,8 @@ func userEnv() []string {
 }
 
 // TestGenNewModuleAsREADME sets a module up with exactly the README's
-// commands (go mod init; the replace while flowc is unpublished; go get
-// -tool) and checks what a new user hits: building before generating
+// commands (go mod init; the require, replace and tool directive while
+// flowc is unpublished; go mod tidy) and checks what a new user hits: building before generating
 // fails as the README says, go generate works on the first try (every
 // go.sum entry the generated code needs is there), and go mod tidy keeps
 // the generator working, before and after generating.
@@ -84,7 +84,7 @@ func TestGenNewModuleAsREADME(t *testing.T) {
 			t.Errorf("%s: Msg = %q, want %q", step, msg, "hello from Start")
 		}
 	}
-	run("after go get -tool")
+	run("after the README's setup")
 
 	// go mod tidy with the generated file, then without it: the
 	// generator and what its output imports stay required. tidy walks the
@@ -101,26 +101,45 @@ func TestGenNewModuleAsREADME(t *testing.T) {
 	run("after go mod tidy without the generated file")
 }
 
+// readmeSetup are the README's commands that set a module up, the clone
+// at repoRoot.
+func readmeSetup() [][]string {
+	return [][]string{
+		{"mod", "init", "example.com/flows"},
+		{"mod", "edit", "-require=github.com/flowc-dev/flowc@v0.0.0", "-replace=github.com/flowc-dev/flowc=" + repoRoot, "-tool=github.com/flowc-dev/flowc/cmd/flowc"},
+		{"mod", "tidy"},
+	}
+}
+
 // readmeModule is a module set up with the README's commands, holding
-// helloFlow: go mod init; the require and replace while flowc is
-// unpublished; go get -tool.
+// helloFlow: go mod init; the require, replace and tool directive while
+// flowc is unpublished; go mod tidy. (go get -tool would ask the module
+// proxy for flowc's path, which it does not have: a user's proxy answers
+// not found, so that README step failed for anyone but these tests, which
+// ran it with GOPROXY=off.) tidy walks the whole module graph, tests of
+// dependencies included, so it may reach the module proxy, as a user's
+// does.
 func readmeModule(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	for _, args := range [][]string{
-		{"mod", "init", "example.com/hello"},
-		{"mod", "edit", "-require=github.com/flowc-dev/flowc@v0.0.0", "-replace=github.com/flowc-dev/flowc=" + repoRoot},
-		{"get", "-tool", "github.com/flowc-dev/flowc/cmd/flowc"},
-	} {
-		if r := execIn(t, dir, userEnv(), "go", args...); r.code != 0 {
+	for _, args := range readmeSetup() {
+		if r := execIn(t, dir, proxiedEnv(userEnv()), "go", args...); r.code != 0 {
 			t.Fatalf("go %s:\n%s", strings.Join(args, " "), r)
 		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "flow.go"), []byte(helloFlow), 0o666); err != nil {
 		t.Fatal(err)
 	}
+	// The README shows the same commands, the clone beside the module.
+	readme := readAll(t, filepath.Join(repoRoot, "README.md"))
+	for _, args := range readmeSetup() {
+		cmd := "go " + strings.ReplaceAll(strings.Join(args, " "), repoRoot, "../flowc")
+		if !strings.Contains(readme, "\n"+cmd+"\n") {
+			t.Errorf("README does not show %q", cmd)
+		}
+	}
 	if gomod := readAll(t, filepath.Join(dir, "go.mod")); !strings.Contains(gomod, "tool github.com/flowc-dev/flowc/cmd/flowc") {
-		t.Fatalf("go get -tool did not add the tool directive:\n%s", gomod)
+		t.Fatalf("go mod edit -tool did not add the tool directive:\n%s", gomod)
 	}
 	return dir
 }
@@ -146,7 +165,7 @@ func TestGenMissingGoSum(t *testing.T) {
 	if strings.Contains(r.stderr, "flowc bug") {
 		t.Errorf("a missing go.sum entry is blamed on flowc:\n%s", r.stderr)
 	}
-	for _, want := range []string{"missing go.sum entry", "github.com/klauspost/compress", `"go mod tidy"`, "go get -tool github.com/flowc-dev/flowc/cmd/flowc"} {
+	for _, want := range []string{"missing go.sum entry", "github.com/klauspost/compress", `"go mod tidy"`, "go mod edit -tool=github.com/flowc-dev/flowc/cmd/flowc"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr does not mention %q:\n%s", want, r.stderr)
 		}

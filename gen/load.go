@@ -209,7 +209,7 @@ func verify(ctx context.Context, dir string, pkgs []*packages.Package, results [
 					// The module cannot build what the generated code
 					// imports (a missing go.sum entry or requirement):
 					// the user's module needs tidying, flowc is not at fault.
-					msg = "the generated code imports what this module cannot build: " + loadProblem + `; name flowc as a tool of the module (go get -tool github.com/flowc-dev/flowc/cmd/flowc) or run "go mod tidy", then go generate again`
+					msg = "the generated code imports what this module cannot build: " + loadProblem + `; name flowc as a tool of the module if it is not one (go mod edit -tool=github.com/flowc-dev/flowc/cmd/flowc) and run "go mod tidy", then go generate again`
 				case generated[pos.Filename]:
 					msg = "generated code does not compile: " + msg + "; this is a flowc bug, please report it"
 				}
