@@ -306,6 +306,13 @@ func deployEnv(g *Globals, maxNumSplits int) []argo.EnvVar {
 	if g.cfg.PathStyle {
 		env = append(env, argo.EnvVar{Name: "FLOWC_DATASTORE_PATH_STYLE", Value: "true"})
 	}
+	// The project branch, which the run's record names (project_branch:).
+	if g.Branch != "" {
+		env = append(env, argo.EnvVar{Name: "FLOWC_BRANCH", Value: g.Branch})
+	}
+	if g.Production {
+		env = append(env, argo.EnvVar{Name: "FLOWC_PRODUCTION", Value: "true"})
+	}
 	for _, k := range []string{"AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", "AWS_REGION", "AWS_DEFAULT_REGION"} {
 		if v := os.Getenv(k); v != "" {
 			env = append(env, argo.EnvVar{Name: k, Value: v})

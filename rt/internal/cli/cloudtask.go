@@ -138,7 +138,10 @@ func cloudCreateRun(e *Env, st *store.Store, md metadata.Provider, id, engine, p
 			}
 		}
 	}
-	r := e.newRun(tags)
+	r, err := e.newRun(tags)
+	if err != nil {
+		return err
+	}
 	r.ID, r.Params, r.EngineRun, r.PID, r.PIDStart = id, ps.display, engine, 0, ""
 	r.Flow = e.Def.Graph.Flow
 	// The parameters first: once the run is recorded, a reader expects

@@ -26,6 +26,10 @@ func (c *resumeCmd) Run(e *Env) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
+	r, err := e.newRun(c.Tag)
+	if err != nil {
+		return err
+	}
 	if c.Step != "" {
 		if err := store.ValidID("step", c.Step); err != nil {
 			return err
@@ -51,7 +55,6 @@ func (c *resumeCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	r := e.newRun(c.Tag)
 	r.Params, r.Origin = plan.Params, origin.ID()
 	return c.start(e, st, r, func(id string, next sched.Executor, say func(string)) (sched.Executor, error) {
 		if err := plan.CloneParams(st, id); err != nil {

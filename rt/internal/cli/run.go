@@ -18,6 +18,7 @@ import (
 	"github.com/flowc-dev/flowc/rt/internal/runstate"
 	"github.com/flowc-dev/flowc/rt/internal/sched"
 	"github.com/flowc-dev/flowc/rt/internal/store"
+	"github.com/flowc-dev/flowc/targets/deploy"
 )
 
 // runOpts are the options of every command that starts a run (run, resume).
@@ -66,6 +67,10 @@ func (c *runCmd) Run(e *Env) error {
 	if err := c.validate(); err != nil {
 		return err
 	}
+	r, err := e.newRun(c.Tag)
+	if err != nil {
+		return err
+	}
 	st, err := e.OpenStoreFor(store.Bind)
 	if err != nil {
 		return err
@@ -76,7 +81,6 @@ func (c *runCmd) Run(e *Env) error {
 	if err != nil {
 		return err
 	}
-	r := e.newRun(c.Tag)
 	r.Params = ps.display
 	return c.start(e, st, r, func(id string, next sched.Executor, say func(string)) (sched.Executor, error) {
 		if err := ps.write(st, id, "0"); err != nil {
@@ -86,15 +90,23 @@ func (c *runCmd) Run(e *Env) error {
 	})
 }
 
-// newRun is the record of a run about to start.
-func (e *Env) newRun(tags []string) *store.Run {
+// newRun is the record of a run about to start. The run of a
+// //flow:project flow carries its project and branch as system tags,
+// named as its deployments are (--branch, --production; DESIGN §7);
+// --branch or --production on a flow without a project is an error.
+func (e *Env) newRun(tags []string) (*store.Run, error) {
 	user := e.G.cfg.User
+	d, err := deploy.Name(deploy.Naming{Flow: e.Def.Graph.Flow, Project: e.Def.Graph.Project, User: user,
+		Branch: e.G.Branch, Production: e.G.Production})
+	if err != nil {
+		return nil, err
+	}
 	pid, pidStart := alive.Self()
 	return &store.Run{
 		Flow: e.Def.Graph.Flow, User: user, Namespace: e.newRunNamespace(),
-		Tags: dedupe(tags), SysTags: ns.SysTags(user, ns.Version),
+		Tags: dedupe(tags), SysTags: append(ns.SysTags(user, ns.Version), d.Tags()...),
 		Status: "running", Started: time.Now(), PID: pid, PIDStart: pidStart,
-	}
+	}, nil
 }
 
 // prepareFunc readies a recorded run for its scheduler (parameters written,
