@@ -2,7 +2,6 @@ package argo_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -19,7 +18,7 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"sigs.k8s.io/yaml"
 
-	"github.com/flowc-dev/flowc/gen"
+	"github.com/flowc-dev/flowc/internal/testenv/goldens"
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/targets/argo"
 	"github.com/flowc-dev/flowc/targets/deploy"
@@ -64,29 +63,7 @@ func goldenOptions(t *testing.T, g *rt.Graph) argo.Options {
 
 // goldenGraphs loads every shape and example once, in process.
 func goldenGraphs(t *testing.T) map[string]*rt.Graph {
-	t.Helper()
-	ctx := context.Background()
-	out := map[string]*rt.Graph{}
-	root, _ := filepath.Abs("../../golden")
-	var pats []string
-	for _, c := range goldenShapes {
-		pats = append(pats, "./"+c)
-	}
-	gs, err := gen.Graphs(ctx, root, pats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir, list := range gs {
-		out[filepath.Base(dir)] = list[0]
-	}
-	ex, _ := filepath.Abs("../../examples")
-	if gs, err = gen.Graphs(ctx, ex, []string{"./..."}); err != nil {
-		t.Fatal(err)
-	}
-	for dir, list := range gs {
-		out["example_"+filepath.Base(dir)] = list[0]
-	}
-	return out
+	return goldens.Graphs(t, "../..", goldenShapes)
 }
 
 // TestGolden renders every graph shape and example, compares each with
@@ -95,9 +72,6 @@ func goldenGraphs(t *testing.T) map[string]*rt.Graph {
 // schema.
 func TestGolden(t *testing.T) {
 	graphs := goldenGraphs(t)
-	if len(graphs) < len(goldenShapes)+5 {
-		t.Fatalf("found %d graphs; want the %d shapes and the examples", len(graphs), len(goldenShapes))
-	}
 	dir, _ := filepath.Abs("../../golden/argo")
 	var names []string
 	for name := range graphs {
@@ -115,22 +89,7 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				got = []byte("error: " + err.Error() + "\n")
 			}
-			file := filepath.Join(dir, name+".yaml")
-			if *update {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(file, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			want, err := os.ReadFile(file)
-			if err != nil {
-				t.Fatalf("%v; create it with: %s", err, acceptCmd)
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("the output differs from %s (-golden +rendered):\n%s\naccept with: %s", file, diff, acceptCmd)
-			}
+			goldens.Check(t, filepath.Join(dir, name+".yaml"), got, *update, acceptCmd)
 			if !bytes.HasPrefix(got, []byte("error: ")) {
 				validate(t, got)
 			}

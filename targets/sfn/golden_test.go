@@ -1,7 +1,6 @@
 package sfn
 
 import (
-	"context"
 	"encoding/json"
 	"flag"
 	"os"
@@ -10,9 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
-	"github.com/flowc-dev/flowc/gen"
+	"github.com/flowc-dev/flowc/internal/testenv/goldens"
 	"github.com/flowc-dev/flowc/internal/testenv/sfntest"
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/targets/deploy"
@@ -42,41 +39,10 @@ func goldenOptions(t *testing.T, g *rt.Graph) Options {
 	}
 }
 
-// goldenGraphs loads every shape and example once.
-func goldenGraphs(t *testing.T) map[string]*rt.Graph {
-	t.Helper()
-	ctx := context.Background()
-	out := map[string]*rt.Graph{}
-	root, _ := filepath.Abs("../../golden")
-	var pats []string
-	for _, c := range goldenShapes {
-		pats = append(pats, "./"+c)
-	}
-	gs, err := gen.Graphs(ctx, root, pats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir, list := range gs {
-		out[filepath.Base(dir)] = list[0]
-	}
-	ex, _ := filepath.Abs("../../examples")
-	gs, err = gen.Graphs(ctx, ex, []string{"./..."})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for dir, list := range gs {
-		out["example_"+filepath.Base(dir)] = list[0]
-	}
-	return out
-}
-
 // TestGolden renders every graph shape and example, compares each with
 // golden/sfn/<name>.json, and runs asl-validator over all of them.
 func TestGolden(t *testing.T) {
-	graphs := goldenGraphs(t)
-	if len(graphs) < len(goldenShapes)+5 {
-		t.Fatalf("found %d graphs; want the %d shapes and the examples", len(graphs), len(goldenShapes))
-	}
+	graphs := goldens.Graphs(t, "../..", goldenShapes)
 	dir, _ := filepath.Abs("../../golden/sfn")
 	var names, files []string
 	for name := range graphs {
@@ -111,23 +77,7 @@ func TestGolden(t *testing.T) {
 		file := filepath.Join(dir, name+".json")
 		files = append(files, file)
 		for f, got := range map[string][]byte{file: def.JSON, filepath.Join(dir, name+".deploy.json"): append(jds, '\n')} {
-			if *update {
-				if err := os.MkdirAll(dir, 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(f, got, 0o644); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			}
-			want, err := os.ReadFile(f)
-			if err != nil {
-				t.Errorf("%s: %v; create it with: %s", name, err, acceptCmd)
-				continue
-			}
-			if diff := cmp.Diff(string(want), string(got)); diff != "" {
-				t.Errorf("%s: the output differs from %s (-golden +rendered):\n%s\naccept with: %s", name, f, diff, acceptCmd)
-			}
+			goldens.Check(t, f, got, *update, acceptCmd)
 		}
 	}
 	if t.Failed() {
