@@ -29,11 +29,14 @@ import (
 
 // sfnExamples are the examples TestSFNDeploy deploys, in the order their
 // runs go (SecondFlow reads FirstFlow's latest run), with the parameters
-// of their runs, and the End artifacts a flow fills from the clock.
+// of their runs, and the End artifacts a flow fills from the clock. No
+// example has a nested foreach, so the test's own NestedFlow (own: a flow
+// of testdata/sfnflows) runs one through a Distributed Map.
 var sfnExamples = []struct {
 	name, flow, machine string
 	args                []string
 	clock               []string
+	own                 bool
 }{
 	{name: "linear", flow: "LinearFlow"}, {name: "pets", flow: "PetsFlow"}, {name: "branch", flow: "BranchFlow"},
 	{name: "mergeartifacts", flow: "MergeArtifactsFlow"}, {name: "foreach", flow: "ForeachFlow"},
@@ -42,6 +45,7 @@ var sfnExamples = []struct {
 	{name: "flaky", flow: "FlakyFlow", clock: []string{"StartedAt"}},
 	{name: "firstflow", flow: "FirstFlow", machine: "demo_project.user.tester.FirstFlow"},
 	{name: "secondflow", flow: "SecondFlow", machine: "demo_project.user.tester.SecondFlow"},
+	{name: "nested", flow: "NestedFlow", own: true},
 }
 
 // sfnFlows are TestSFNDeploy's own flows (testdata/sfnflows), built for
@@ -183,14 +187,21 @@ func TestSFNDeploy(t *testing.T) {
 	}
 	bins := t.TempDir()
 	args := []string{"build", "-o", bins + string(filepath.Separator)}
+	own := []string{"pick"}
 	for _, e := range sfnExamples {
-		args = append(args, "./examples/"+e.name)
+		if e.own {
+			own = append(own, e.name)
+		} else {
+			args = append(args, "./examples/"+e.name)
+		}
 	}
 	if r := execIn(t, repoRoot, append(goEnv(), "CGO_ENABLED=0", "GOOS=linux"), "go", args...); r.code != 0 {
 		t.Fatalf("go %s:\n%s", strings.Join(args, " "), r)
 	}
-	if err := os.Symlink(sfnFlows.exe(t, "pick"), filepath.Join(bins, "pick")); err != nil {
-		t.Fatal(err)
+	for _, name := range own {
+		if err := os.Symlink(sfnFlows.exe(t, name), filepath.Join(bins, name)); err != nil {
+			t.Fatal(err)
+		}
 	}
 	m := sfntest.StartMoto(t, bins)
 	reg := httptest.NewServer(registry.New(registry.Logger(log.New(io.Discard, "", 0))))
@@ -324,6 +335,9 @@ func (s *sfnEnv) testParity(t *testing.T) {
 			} else {
 				t.Logf("%s: %d history events", flow, events)
 			}
+			if e.name == "nested" {
+				s.checkNested(t, run)
+			}
 			got := s.endHashes(t, flow, run)
 			for _, k := range e.clock {
 				if _, ok := got[k]; !ok {
@@ -408,6 +422,22 @@ func (s *sfnEnv) testProjectToken(t *testing.T) {
 	// FirstFlow's deployer holds the branch's token: no --authorize.
 	if out := second.ok(branch, s.createArgs("secondflow")...); !strings.Contains(out, "runs are in namespace production:"+token) {
 		t.Errorf("SecondFlow redeployed by the branch token's holder:\n%s", out)
+	}
+}
+
+// checkNested: NestedFlow's rows ran in a Distributed Map, its cells
+// with the deterministic ids the joins read.
+func (s *sfnEnv) checkNested(t *testing.T, run string) {
+	h := s.history(t, "NestedFlow", run)
+	if !strings.Contains(h, "MapRunStarted") {
+		t.Errorf("run %s started no Distributed Map run; history:\n%s", run, h)
+	}
+	_, cells, err := s3test.List(s.m.URL, s.m.Bucket, "flowc/NestedFlow/"+run+"/Cell/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(cells, " "); got != "Cell-0.0 Cell-1.0 Cell-1.1 Cell-1.2 Cell-2.0 Cell-2.1" {
+		t.Errorf("run %s's Cell tasks: %s", run, got)
 	}
 }
 

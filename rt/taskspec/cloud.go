@@ -43,6 +43,17 @@ const (
 	// (a Go duration; default DefaultHeartbeatEvery). A running cloud run
 	// with no beat for six intervals is reported killed.
 	EnvHeartbeatEvery = "FLOWC_HEARTBEAT_EVERY"
+	// EnvForeachItems, on a foreach task, asks for ItemsFile: the items
+	// an engine's map over the foreach reads (a Step Functions
+	// Distributed Map's ItemReader), written beside the task's commit
+	// marker once it succeeded. Its value is the chunk size K: 1 writes
+	// the indices, [0,1,...,n-1]; K >= 3 writes the chunks of at most K
+	// consecutive indices, [{"start":0,"size":K},...], each of two or
+	// more (an AWS Batch array needs two children), for a foreach wider
+	// than one array job.
+	EnvForeachItems = "FLOWC_FOREACH_ITEMS"
+	// ItemsFile is the file EnvForeachItems asks for.
+	ItemsFile = "foreach.json"
 )
 
 // DefaultHeartbeatEvery is a cloud task's heartbeat interval: an S3 PUT
@@ -115,9 +126,14 @@ func ExpandSplits(prefix string, n int) ([]string, error) {
 // (AWS_BATCH_JOB_ARRAY_INDEX). The task puts the index in before it reads
 // its arguments (ExpandArrayIndex). No id holds ArrayIndex otherwise: it
 // is not a valid id character.
+//
+// EnvArrayIndexBase, when set, is a number added to the variable's index:
+// the first index of the chunk an array job runs, when a foreach is wider
+// than one array job (EnvForeachItems).
 const (
-	EnvArrayIndexVar = "FLOWC_ARRAY_INDEX_VAR"
-	ArrayIndex       = "@"
+	EnvArrayIndexVar  = "FLOWC_ARRAY_INDEX_VAR"
+	EnvArrayIndexBase = "FLOWC_ARRAY_INDEX_BASE"
+	ArrayIndex        = "@"
 )
 
 // ExpandArrayIndex replaces ArrayIndex in the values of the step
@@ -131,8 +147,16 @@ func ExpandArrayIndex(args []string) ([]string, error) {
 		return args, nil
 	}
 	v := os.Getenv(name)
-	if n, err := strconv.Atoi(v); err != nil || n < 0 || strconv.Itoa(n) != v {
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 || strconv.Itoa(n) != v {
 		return nil, fmt.Errorf("%s=%s, but $%s is %q, not an array index; the engine sets it on each child of an array job", EnvArrayIndexVar, name, name, v)
+	}
+	if b, ok := os.LookupEnv(EnvArrayIndexBase); ok {
+		base, err := strconv.Atoi(b)
+		if err != nil || base < 0 || strconv.Itoa(base) != b {
+			return nil, fmt.Errorf("%s is %q, not an index; redeploy the flow", EnvArrayIndexBase, b)
+		}
+		v = strconv.Itoa(base + n)
 	}
 	out := append([]string(nil), args...)
 	expand := func(s string) string { return strings.ReplaceAll(s, ArrayIndex, v) }
@@ -149,4 +173,47 @@ func ExpandArrayIndex(args []string) ([]string, error) {
 		}
 	}
 	return out, nil
+}
+
+// ForeachItems is the content of ItemsFile for a foreach of n splits in
+// chunks of at most k (see EnvForeachItems): k is 1, or 3 or more (so that
+// no chunk has a single index).
+func ForeachItems(n, k int) ([]byte, error) {
+	if n < 1 || k < 1 || k == 2 {
+		return nil, fmt.Errorf("foreach items: %d splits in chunks of %d", n, k)
+	}
+	var b strings.Builder
+	b.WriteByte('[')
+	if k == 1 {
+		for i := range n {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(i))
+		}
+	} else {
+		for i, c := range chunks(n, k) {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			fmt.Fprintf(&b, `{"start":%d,"size":%d}`, c[0], c[1])
+		}
+	}
+	b.WriteByte(']')
+	return []byte(b.String()), nil
+}
+
+// chunks cuts 0..n-1 into runs of at most k (k >= 3): full ones, and the
+// rest; a rest of one borrows an index from the run before it, so no run
+// has one index (unless n is 1).
+func chunks(n, k int) [][2]int {
+	var out [][2]int
+	for start := 0; start < n; start += k {
+		out = append(out, [2]int{start, min(k, n-start)})
+	}
+	if last := len(out) - 1; last > 0 && out[last][1] == 1 {
+		out[last-1][1]--
+		out[last] = [2]int{out[last][0] - 1, 2}
+	}
+	return out
 }

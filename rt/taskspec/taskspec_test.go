@@ -153,3 +153,43 @@ func TestExpandArrayIndex(t *testing.T) {
 		}
 	}
 }
+
+// A chunk of a foreach wider than one array job: the base is added.
+func TestExpandArrayIndexBase(t *testing.T) {
+	args := []string{"Body", "--task-id", "Body-@", "--split-index", "@"}
+	t.Setenv(EnvArrayIndexVar, "AWS_BATCH_JOB_ARRAY_INDEX")
+	t.Setenv("AWS_BATCH_JOB_ARRAY_INDEX", "17")
+	t.Setenv(EnvArrayIndexBase, "20000")
+	got, err := ExpandArrayIndex(args)
+	if want := []string{"Body", "--task-id", "Body-20017", "--split-index", "20017"}; err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("ExpandArrayIndex = %q, %v; want %q", got, err, want)
+	}
+	t.Setenv(EnvArrayIndexBase, "x")
+	if _, err := ExpandArrayIndex(args); err == nil || strings.Contains(err.Error(), "\n") {
+		t.Errorf("base x: want a one-line error, got %v", err)
+	}
+}
+
+func TestForeachItems(t *testing.T) {
+	for _, c := range []struct {
+		n, k int
+		want string
+	}{
+		{3, 1, `[0,1,2]`},
+		{1, 1, `[0]`},
+		{7, 3, `[{"start":0,"size":3},{"start":3,"size":2},{"start":5,"size":2}]`},
+		{20001, 10000, `[{"start":0,"size":10000},{"start":10000,"size":9999},{"start":19999,"size":2}]`},
+		{20000, 10000, `[{"start":0,"size":10000},{"start":10000,"size":10000}]`},
+		{7, 10, `[{"start":0,"size":7}]`},
+	} {
+		got, err := ForeachItems(c.n, c.k)
+		if err != nil || string(got) != c.want {
+			t.Errorf("ForeachItems(%d, %d) = %s, %v; want %s", c.n, c.k, got, err, c.want)
+		}
+	}
+	for _, bad := range [][2]int{{0, 1}, {5, 2}, {5, 0}} {
+		if _, err := ForeachItems(bad[0], bad[1]); err == nil {
+			t.Errorf("ForeachItems(%d, %d): want an error", bad[0], bad[1])
+		}
+	}
+}

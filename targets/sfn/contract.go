@@ -27,8 +27,10 @@ const (
 	CardinalityKey = "num_splits"
 	CaseKey        = "switch_case"
 	// ItemsFile, beside TaskFile, is a foreach task's JSON array of its
-	// item indices, 0..n-1, which a Distributed Map reads its items from.
-	ItemsFile = "foreach.json"
+	// item indices, 0..n-1, or of chunks of them for a foreach wider than
+	// an array job, which a Distributed Map reads its items from
+	// (taskspec.EnvForeachItems).
+	ItemsFile = taskspec.ItemsFile
 	// RunPrefix starts the id of every run the target starts:
 	// sfn-<execution name>.
 	RunPrefix = "sfn-"

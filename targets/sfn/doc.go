@@ -11,8 +11,10 @@
 // the task's complete argv (exec form, no shell) and environment. A split
 // is a Parallel state; a foreach whose body is a chain of plain steps is a
 // Batch array job per step (one state for up to 10,000 items, Choice'd to
-// a plain job for one item); a nested foreach, or a body with splits or
-// switches, is a Distributed Map. A switch is a Choice on the case the
+// a plain job for one item, and to a Distributed Map over chunks of
+// 10,000 items, an array job per chunk, when --max-num-splits allows
+// more); a nested foreach, or a body with splits or switches, is a
+// Distributed Map with a child per item. A switch is a Choice on the case the
 // switch task stored. Every state of the top level catches States.ALL into
 // a final task that marks the run failed.
 //
@@ -30,7 +32,10 @@
 //   - The foreach cardinality and the switch case are read from the
 //     foreach or switch task's task.json by the state machine itself
 //     (aws-sdk:s3:getObject + States.StringToJson); a Distributed Map reads
-//     its items from the task's ItemsFile.
+//     its items from the task's ItemsFile, which the foreach task writes
+//     when its definition sets taskspec.EnvForeachItems: the indices, or
+//     chunks of them whose start reaches an array child as
+//     taskspec.EnvArrayIndexBase.
 //
 // No id lists pass through the state machine and no DynamoDB table is used.
 package sfn

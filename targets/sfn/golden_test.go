@@ -27,6 +27,11 @@ var goldenShapes = []string{
 	"decorators", "genre_stats", "params", "includefile",
 }
 
+// goldenWide are shapes rendered again with --max-num-splits 1000000:
+// a foreach wider than one Batch array job adds a Distributed Map over
+// chunks of 10,000 items (golden/sfn/<shape>_wide.json).
+var goldenWide = []string{"foreach_library", "nested_foreach"}
+
 // goldenOptions are fixed, so the definitions only change with the code.
 func goldenOptions(t *testing.T, g *rt.Graph) Options {
 	d, err := deploy.Name(deploy.Naming{Flow: g.Flow, Project: g.Project, User: "golden"})
@@ -43,6 +48,9 @@ func goldenOptions(t *testing.T, g *rt.Graph) Options {
 // golden/sfn/<name>.json, and runs asl-validator over all of them.
 func TestGolden(t *testing.T) {
 	graphs := goldens.Graphs(t, "../..", goldenShapes)
+	for _, c := range goldenWide {
+		graphs[c+"_wide"] = graphs[c]
+	}
 	dir, _ := filepath.Abs("../../golden/sfn")
 	var names, files []string
 	for name := range graphs {
@@ -51,12 +59,16 @@ func TestGolden(t *testing.T) {
 	sort.Strings(names)
 	for _, name := range names {
 		g := graphs[name]
-		def, err := Render(g, goldenOptions(t, g), nil)
+		o := goldenOptions(t, g)
+		if strings.HasSuffix(name, "_wide") {
+			o.MaxNumSplits = 1000000
+		}
+		def, err := Render(g, o, nil)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
 		}
-		again, _ := Render(g, goldenOptions(t, g), nil)
+		again, _ := Render(g, o, nil)
 		if string(again.JSON) != string(def.JSON) {
 			t.Errorf("%s: rendering twice gave different definitions", name)
 		}
@@ -89,7 +101,7 @@ func TestGolden(t *testing.T) {
 // TestGoldenCoversShapes: the goldens hold each construct the target maps.
 func TestGoldenCoversShapes(t *testing.T) {
 	all := ""
-	for _, name := range goldenShapes {
+	for _, name := range append(goldenShapes, "foreach_library_wide") {
 		b, err := os.ReadFile(filepath.Join("../../golden/sfn", name+".json"))
 		if err != nil {
 			t.Fatalf("%v; create it with: %s", err, acceptCmd)
@@ -100,6 +112,7 @@ func TestGoldenCoversShapes(t *testing.T) {
 		`"Type": "Parallel"`, `"Mode": "DISTRIBUTED"`, `"ArrayProperties"`, `"Type": "Choice"`,
 		`"IntervalSeconds": 120`, `"AttemptDurationSeconds"`, `"ResourceRequirements"`, `"RetryStrategy"`,
 		`arn:aws:states:::aws-sdk:s3:getObject`, `"Next": "_RunFailed"`,
+		`"ItemReader"`, `"FLOWC_FOREACH_ITEMS"`, `"FLOWC_ARRAY_INDEX_BASE"`,
 	} {
 		if !strings.Contains(all, want) {
 			t.Errorf("no golden definition has %s", want)

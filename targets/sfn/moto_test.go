@@ -5,9 +5,12 @@ package sfn
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 
+	"github.com/flowc-dev/flowc/internal/testenv/s3test"
 	"github.com/flowc-dev/flowc/internal/testenv/sfntest"
 	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/targets/deploy"
@@ -199,5 +203,100 @@ func TestDeployLifecycle(t *testing.T) {
 	jds, err := c.Batch.DescribeJobDefinitions(ctx, &batch.DescribeJobDefinitionsInput{JobDefinitionName: aws.String(def.JobDefinitions[0].Name), Status: aws.String("ACTIVE")})
 	if err != nil || len(jds.JobDefinitions) != 0 {
 		t.Errorf("job definitions after delete: %d active, %v", len(jds.JobDefinitions), err)
+	}
+}
+
+// TestDistributedMap runs the two Distributed Map forms on moto's Step
+// Functions interpreter (LocalStack's, which executes DISTRIBUTED maps
+// with an S3 ItemReader): a nested foreach (a child per outer item, whose
+// inner foreach is an array job), and a linear foreach wider than one
+// Batch array job (a child per chunk, an array job over each chunk; the
+// array limit is lowered to 4 so that 10 items make three chunks). Every
+// task id the tasks ran with is checked: the ids the joins derive their
+// parents from. The real flow binary runs a nested foreach through the
+// map in e2e's TestSFNDeploy.
+func TestDistributedMap(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts moto")
+	}
+	fake := buildFakeTask(t, nil)
+	m := sfntest.StartMoto(t, fake)
+	c := NewClientFromConfig(m.AWS())
+	nested := graph("Nested",
+		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Outer", Next: []string{"Row"}},
+		&rt.Step{Name: "Row", Kind: rt.KindForeach, Foreach: "Inner", Next: []string{"Cell"}},
+		&rt.Step{Name: "Cell", Kind: rt.KindLinear, Next: []string{"JoinCells"}},
+		&rt.Step{Name: "JoinCells", Kind: rt.KindJoin, Join: true, Next: []string{"JoinRows"}},
+		&rt.Step{Name: "JoinRows", Kind: rt.KindJoin, Join: true, Next: []string{"End"}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
+	wide := graph("Wide",
+		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Items", Next: []string{"A"}},
+		&rt.Step{Name: "A", Kind: rt.KindLinear, Next: []string{"B"}},
+		&rt.Step{Name: "B", Kind: rt.KindLinear, Next: []string{"Join"}},
+		&rt.Step{Name: "Join", Kind: rt.KindJoin, Join: true, Next: []string{"End"}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
+	ids := func(prefix string, outer, inner int) []string {
+		var out []string
+		for i := range outer {
+			if inner == 0 {
+				out = append(out, fmt.Sprintf("%s-%d", prefix, i))
+			}
+			for j := range inner {
+				out = append(out, fmt.Sprintf("%s-%d.%d", prefix, i, j))
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	for _, tc := range []struct {
+		g     *rt.Graph
+		card  map[string]int
+		array int
+		want  map[string][]string
+	}{
+		{g: nested, card: map[string]int{"Start": 3, "Row": 4},
+			want: map[string][]string{"Row": ids("Row", 3, 0), "Cell": ids("Cell", 3, 4), "JoinCells": ids("JoinCells", 3, 0), "JoinRows": {"JoinRows"}}},
+		{g: wide, card: map[string]int{"Start": 10}, array: 4,
+			want: map[string][]string{"A": ids("A", 10, 0), "B": ids("B", 10, 0), "Join": {"Join"}}},
+	} {
+		t.Run(tc.g.Flow, func(t *testing.T) {
+			cfg, _ := json.Marshal(map[string]any{"bucket": m.Bucket, "prefix": "flowc", "cardinality": tc.card, "record": true})
+			if err := os.WriteFile(fake+".json", cfg, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			o := Options{Name: tc.g.Flow, JobQueue: m.Queue, DatastoreRoot: "s3://" + m.Bucket + "/flowc",
+				Namespace: "production:t", User: "tester", arraySize: tc.array}
+			def, err := Render(tc.g, o, map[string]string{"": "registry.invalid/flows@sha256:0"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(def.JSON), `"Mode": "DISTRIBUTED"`) {
+				t.Fatalf("no Distributed Map in\n%s", def.JSON)
+			}
+			if _, err := c.Create(context.Background(), CreateInput{Def: def, Token: "t", SFNRole: m.Role}); err != nil {
+				t.Fatal(err)
+			}
+			run, err := c.Trigger(context.Background(), def.Name, nil, NewExecutionName(time.Now()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, events := waitRun(t, c, def.Name, run, 5*time.Minute)
+			if status != "SUCCEEDED" {
+				t.Fatalf("run %s ended %s\n%s\n%s", run, status, m.JobLogs(), m.ServerLog())
+			}
+			t.Logf("%s: %d history events", tc.g.Flow, events)
+			for step, want := range tc.want {
+				_, got, err := s3test.List(m.URL, m.Bucket, "flowc/"+tc.g.Flow+"/"+run+"/"+step+"/")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sort.Strings(got)
+				if strings.Join(got, " ") != strings.Join(want, " ") {
+					t.Errorf("step %s ran tasks %q; want %q", step, got, want)
+				}
+			}
+		})
 	}
 }

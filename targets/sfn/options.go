@@ -48,6 +48,10 @@ type Options struct {
 	// RunTags are create --tag: user tags of every run the deployment
 	// starts (the Start task records them).
 	RunTags []string
+
+	// arraySize is the largest Batch array job (MaxArraySize); tests
+	// lower it to run a foreach wider than one array job on a few items.
+	arraySize int
 }
 
 // Secret is one --secret NAME=REF: the environment variable NAME of every

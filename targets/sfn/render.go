@@ -55,6 +55,9 @@ func Render(g *rt.Graph, o Options, images map[string]string) (*Definition, erro
 	if o.MaxNumSplits == 0 {
 		o.MaxNumSplits = 100
 	}
+	if o.arraySize == 0 {
+		o.arraySize = MaxArraySize
+	}
 	if o.Platform == "" {
 		o.Platform = "linux/amd64"
 	}
@@ -95,12 +98,36 @@ func Render(g *rt.Graph, o Options, images map[string]string) (*Definition, erro
 	if err := json.Indent(&buf, compact.Bytes(), "", "  "); err != nil {
 		return nil, err
 	}
-	for name := range top.states {
-		if len(name) > MaxName {
-			return nil, fmt.Errorf("state name %q is over %d characters", name, MaxName)
-		}
+	if err := checkNames(m, map[string]bool{}); err != nil {
+		return nil, fmt.Errorf("flow %q: %v; this is a bug in flowc's Step Functions target", g.Flow, err)
 	}
 	return &Definition{Name: o.Name, Flow: g.Flow, JSON: buf.Bytes(), Compact: compact.Bytes(), Machine: m, JobDefinitions: jds, Notes: r.noteList, Overrides: r.overrides}, nil
+}
+
+// checkNames checks the state names of m and of the branches and item
+// processors in it: each at most MaxName characters, and unique across the
+// whole definition, as Step Functions requires.
+func checkNames(m *Machine, seen map[string]bool) error {
+	for name, st := range m.States {
+		if len(name) > MaxName {
+			return fmt.Errorf("state name %q is over %d characters", name, MaxName)
+		}
+		if seen[name] {
+			return fmt.Errorf("state name %q is used twice", name)
+		}
+		seen[name] = true
+		for _, b := range st.Branches {
+			if err := checkNames(b, seen); err != nil {
+				return err
+			}
+		}
+		if st.ItemProcessor != nil {
+			if err := checkNames(st.ItemProcessor, seen); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // MachineName is a deployment's state machine name within AWS's rules:
@@ -158,6 +185,10 @@ type scope struct {
 	// array size's path.
 	array bool
 	size  string
+	// base is the path of the first index of the chunk an array job runs
+	// in a Distributed Map over a foreach wider than one array ("" for
+	// none).
+	base string
 	// suffix tells apart the states of one chain rendered twice (the
 	// single-item chain of an array foreach).
 	suffix string
@@ -179,7 +210,7 @@ func (sc *scope) sub(shared bool, stop string) *scope {
 		s.states = sc.states
 	}
 	s.ix = append([]expr(nil), sc.ix...)
-	s.array, s.size, s.suffix, s.stop = sc.array, sc.size, sc.suffix, stop
+	s.array, s.size, s.base, s.suffix, s.stop = sc.array, sc.size, sc.base, sc.suffix, stop
 	return s
 }
 
@@ -259,7 +290,7 @@ func (r *renderer) entry(sc *scope, name string) string {
 	case rt.KindSplit:
 		task.Next = r.parallel(sc, st)
 	case rt.KindForeach:
-		task.Next = r.foreach(sc, st)
+		task.Next = r.foreach(sc, st, task)
 	case rt.KindSwitch:
 		task.Next = r.choice(sc, st)
 	default:
@@ -413,9 +444,10 @@ func (r *renderer) choice(sc *scope, st *rt.Step) string {
 }
 
 // foreach renders a foreach: read the cardinality, then the body as Batch
-// array jobs (a linear body, one state per step for all items) or as a
-// Distributed Map.
-func (r *renderer) foreach(sc *scope, st *rt.Step) string {
+// array jobs (a linear body, one state per step for all items, and a
+// Distributed Map over chunks of 10,000 items for a wider foreach) or as a
+// Distributed Map over the items. task is the foreach's own state.
+func (r *renderer) foreach(sc *scope, st *rt.Step, task *State) string {
 	if len(st.Next) != 1 || st.MatchingJoin == "" {
 		r.errorf("foreach %q has no body or no join; regenerate the flow with go generate", st.Name)
 		return ""
@@ -426,7 +458,7 @@ func (r *renderer) foreach(sc *scope, st *rt.Step) string {
 	read := r.readTask(sc, st, cardKey, readName)
 	n := "$." + cardKey + ".v." + CardinalityKey
 	if !r.linear(body, join) {
-		read.Next = r.distributed(sc, st, body, join)
+		read.Next = r.distributed(sc, st, task, body, join, 1)
 		return readName
 	}
 	// The join follows whichever form ran; render it first so the chains
@@ -444,9 +476,9 @@ func (r *renderer) foreach(sc *scope, st *rt.Step) string {
 
 	oneV := 1.0
 	ch.Choices = append(ch.Choices, Choice{Variable: n, NumericEquals: &oneV, Next: oneStart})
-	if r.o.MaxNumSplits > MaxArraySize {
-		maxV := float64(MaxArraySize)
-		ch.Choices = append(ch.Choices, Choice{Variable: n, NumericGreaterThan: &maxV, Next: r.distributed(sc, st, body, join)})
+	if r.o.MaxNumSplits > r.o.arraySize {
+		maxV := float64(r.o.arraySize)
+		ch.Choices = append(ch.Choices, Choice{Variable: n, NumericGreaterThan: &maxV, Next: r.distributed(sc, st, task, body, join, r.o.arraySize)})
 	}
 	ch.Default = arrStart
 	return readName
@@ -465,10 +497,19 @@ func (r *renderer) linear(body, join string) bool {
 	return true
 }
 
-// distributed renders a foreach body as a Distributed Map over the
-// foreach task's item indices.
-func (r *renderer) distributed(sc *scope, st *rt.Step, body, join string) string {
+// distributed renders a foreach body as a Distributed Map over the items
+// file the foreach task writes (taskspec.EnvForeachItems): with chunk 1,
+// one child per item, which runs the body's steps as plain jobs (a nested
+// foreach is then the child's own array job or map); with a larger chunk
+// (a linear body wider than one array job), one child per chunk, which
+// runs each body step as one array job over its chunk. Either way the
+// definition is the same for any width, and the task ids are the same as
+// in any other form: the item's index, or the chunk's start plus the
+// child's array index.
+func (r *renderer) distributed(sc *scope, st *rt.Step, task *State, body, join string, chunk int) string {
 	r.dmap = true
+	addEnv(task, taskspec.EnvForeachItems, strconv.Itoa(chunk))
+	r.measure(st.Name, task)
 	k := len(sc.ix)
 	itemsKey := "items_" + st.Name
 	pass := &State{Type: "Pass", Parameters: map[string]any{}, ResultPath: path("$." + itemsKey)}
@@ -477,16 +518,26 @@ func (r *renderer) distributed(sc *scope, st *rt.Step, body, join string) string
 
 	proc := sc.sub(false, join)
 	proc.suffix, proc.array = "", false
-	ixVar := "ix" + strconv.Itoa(k)
-	proc.ix = append(proc.ix, expr{code: "$." + ixVar})
 	proc.end = func(*rt.Step) string { return "" }
-	start := r.entry(proc, body)
-
-	sel := map[string]any{ixVar + ".$": "$$.Map.Item.Value"}
+	sel := map[string]any{}
 	for i := range k {
 		v := "ix" + strconv.Itoa(i)
 		sel[v+".$"] = "$." + v
 	}
+	if chunk == 1 {
+		ixVar := "ix" + strconv.Itoa(k)
+		proc.ix = append(proc.ix, expr{code: "$." + ixVar})
+		sel[ixVar+".$"] = "$$.Map.Item.Value"
+	} else {
+		// The array form of the same steps is beside the map, and a
+		// state machine's state names are unique across its processors.
+		proc.ix, proc.suffix = append(proc.ix, lit(ArrayIndex)), ".chunk"
+		proc.array, proc.size, proc.base = true, "$.chunk_size", "$.chunk_start"
+		sel["chunk_start.$"] = "$$.Map.Item.Value.start"
+		sel["chunk_size.$"] = "$$.Map.Item.Value.size"
+	}
+	start := r.entry(proc, body)
+
 	m := &State{
 		Type: "Map",
 		ItemReader: &ItemReader{
@@ -504,7 +555,11 @@ func (r *renderer) distributed(sc *scope, st *rt.Step, body, join string) string
 		ResultPath: null,
 	}
 	r.catch(sc, m)
-	pass.Next = sc.add(sc.name(st.Name+".map"), m)
+	mapName := st.Name + ".map"
+	if chunk > 1 {
+		mapName = st.Name + ".chunks"
+	}
+	pass.Next = sc.add(sc.name(mapName), m)
 	m.Next = r.entry(sc, join)
 	return passName
 }

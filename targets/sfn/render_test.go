@@ -106,6 +106,57 @@ func TestForeachForms(t *testing.T) {
 	}
 }
 
+// The definition of a nested foreach, and of one wider than a Batch
+// array, does not grow with the width (which only the run knows): at
+// --max-num-splits 10 and 10,000, or 100,000 and 1,000,000 (both with the
+// chunked Distributed Map, which a bound over 10,000 adds once), only the
+// bound the foreach tasks check differs.
+func TestForeachWidthSize(t *testing.T) {
+	nested := graph("N",
+		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Outer", Next: []string{"Row"}},
+		&rt.Step{Name: "Row", Kind: rt.KindForeach, Foreach: "Inner", Next: []string{"Cell"}},
+		&rt.Step{Name: "Cell", Kind: rt.KindLinear, Next: []string{"JoinCells"}},
+		&rt.Step{Name: "JoinCells", Kind: rt.KindJoin, Join: true, Next: []string{"JoinRows"}},
+		&rt.Step{Name: "JoinRows", Kind: rt.KindJoin, Join: true, Next: []string{"End"}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
+	size := func(g *rt.Graph, n int) (int, string) {
+		o := opts()
+		o.MaxNumSplits = n
+		def, err := Render(g, o, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(def.Compact), strings.ReplaceAll(string(def.Compact), `"Value":"`+itoa(n)+`"`, `"Value":"N"`)
+	}
+	for _, c := range []struct {
+		name string
+		g    *rt.Graph
+		a, b int
+	}{
+		{"nested", nested, 10, 10000},
+		{"wide", foreachGraph(nil), 100000, 1000000},
+		{"wide nested", nested, 100000, 1000000},
+	} {
+		na, da := size(c.g, c.a)
+		nb, db := size(c.g, c.b)
+		digits := len(itoa(c.b)) - len(itoa(c.a))
+		if da != db {
+			t.Errorf("%s: the definitions for %d and %d items differ beyond the bound", c.name, c.a, c.b)
+		}
+		bounds := strings.Count(da, `"Value":"N"`)
+		if nb-na != bounds*digits {
+			t.Errorf("%s: %d bytes for %d items, %d for %d; want %d more", c.name, na, c.a, nb, c.b, bounds*digits)
+		}
+		t.Logf("%s: %d bytes at --max-num-splits %d, %d at %d", c.name, na, c.a, nb, c.b)
+	}
+	_, narrow := size(nested, 10000)
+	_, wide := size(nested, 100000)
+	if strings.Contains(narrow, "FLOWC_ARRAY_INDEX_BASE") || !strings.Contains(wide, "FLOWC_ARRAY_INDEX_BASE") {
+		t.Error("the chunked Distributed Map should come with --max-num-splits over 10,000 only")
+	}
+}
+
 func (d *Definition) Choices() []Choice { return d.Machine.States["Start.width"].Choices }
 
 func TestLimits(t *testing.T) {

@@ -45,6 +45,10 @@ func (r *renderer) task(sc *scope, st *rt.Step, inputs expr) *State {
 	if sc.array {
 		addEnv(s, taskspec.EnvArrayIndexVar, batchArrayIndex)
 	}
+	if sc.base != "" {
+		over := s.Parameters["ContainerOverrides"].(map[string]any)
+		over["Environment"] = append(over["Environment"].([]map[string]any), map[string]any{"Name": taskspec.EnvArrayIndexBase, "Value.$": "States.Format('{}', " + sc.base + ")"})
+	}
 	if sc.array {
 		s.Parameters["ArrayProperties"] = map[string]any{"Size.$": sc.size}
 		if st.Retry != nil && st.Retry.Times > 0 {

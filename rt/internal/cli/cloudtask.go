@@ -256,19 +256,35 @@ func cloudFinish(e *Env, st *store.Store, md metadata.Provider, sp taskspec.Step
 	dir := os.Getenv(taskspec.EnvOutputs)
 	ends := os.Getenv(taskspec.EnvEndsRun) == "1"
 	maxSplits, hasMax := os.LookupEnv(taskspec.EnvMaxNumSplits)
-	if dir == "" && !ends && !hasMax {
+	chunk, hasItems := os.LookupEnv(taskspec.EnvForeachItems)
+	if dir == "" && !ends && !hasMax && !hasItems {
 		return nil
 	}
 	g := e.Def.Graph
 	path := store.TaskPath{Flow: g.Flow, Run: sp.RunID, Step: sp.Step, Task: sp.TaskID}
 	step := g.Step(sp.Step)
-	if dir != "" || hasMax && step.Kind == rt.KindForeach {
+	if dir != "" || (hasMax || hasItems) && step.Kind == rt.KindForeach {
 		d, err := st.LatestDone(path)
 		if err != nil {
 			return err
 		}
 		if max, err := strconv.Atoi(maxSplits); err == nil && step.Kind == rt.KindForeach && d.NumSplits > max {
 			return fmt.Errorf("foreach %s has %d splits, more than --max-num-splits %d; redeploy with a larger --max-num-splits", sp.Step, d.NumSplits, max)
+		}
+		if hasItems && step.Kind == rt.KindForeach {
+			// Written after the commit, before the job ends: the engine
+			// reads it once the task's job has succeeded.
+			k, err := strconv.Atoi(chunk)
+			if err != nil {
+				return fmt.Errorf("%s is %q, not a chunk size; redeploy the flow", taskspec.EnvForeachItems, chunk)
+			}
+			items, err := taskspec.ForeachItems(d.NumSplits, k)
+			if err != nil {
+				return fmt.Errorf("%s=%s: %v; redeploy the flow", taskspec.EnvForeachItems, chunk, err)
+			}
+			if err := st.PutTaskFile(path, taskspec.ItemsFile, items); err != nil {
+				return err
+			}
 		}
 		if dir != "" {
 			if err := os.MkdirAll(dir, 0o755); err != nil {

@@ -10,6 +10,7 @@
 //	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs, in parts (.1, .2...; log.go)
 //	<Flow>/<run>/<step>/<task>/task.json           Done of the attempt that succeeded: the commit marker, created once
 //	<Flow>/<run>/<step>/<task>/<a>.done            Done of a failed attempt
+//	<Flow>/<run>/<step>/<task>/<name>              a file for an engine (PutTaskFile: a foreach's items)
 //
 // Files of this package: store.go (Open, DefaultRoot), ids.go (ValidID and
 // keys), blob.go + zstd.go (content-addressed blobs), rundb.go (run records,

@@ -76,6 +76,24 @@ func (s *Store) FinishAttempt(p TaskPath, d *Done) error {
 	return nil
 }
 
+// PutTaskFile writes name, a small file for an engine, beside the task's
+// commit marker, whole (a Step Functions Distributed Map reads a foreach's
+// items from one). name is no file of the store's own: not task.json, and
+// not an attempt's (which start with the attempt number).
+func (s *Store) PutTaskFile(p TaskPath, name string, data []byte) error {
+	if err := p.validate(); err != nil {
+		return err
+	}
+	if name == "" || name == taskFile || strings.ContainsAny(name, "/\\") || name[0] >= '0' && name[0] <= '9' || name[0] == '.' {
+		return fmt.Errorf("task file %q of task %q: not a name the store leaves to engines", name, p)
+	}
+	key := taskKey(p) + "/" + name
+	if err := s.b.put(key, data); err != nil {
+		return fmt.Errorf("writing %q: %w", s.b.where(key), err)
+	}
+	return nil
+}
+
 // readTaskFile reads task.json: ErrNotFound when the task has not
 // succeeded, ErrDamaged when it does not parse.
 func (s *Store) readTaskFile(p TaskPath) (*Done, error) {

@@ -251,3 +251,28 @@ func TestCloneTask(t *testing.T) {
 		t.Errorf("clone of a missing task = %v", err)
 	}
 }
+
+// An engine's file beside the marker: written whole, invisible to the
+// attempt listings, and never one of the store's own names.
+func TestPutTaskFile(t *testing.T) {
+	s := newStore(t)
+	p := TaskPath{"F", "1", "Fan", "Fan"}
+	writeTask(t, s, p, 0, true)
+	if err := s.PutTaskFile(p, "foreach.json", []byte("[0,1]")); err != nil {
+		t.Fatal(err)
+	}
+	if b, err := os.ReadFile(filepath.Join(s.Root(), "F/1/Fan/Fan/foreach.json")); err != nil || string(b) != "[0,1]" {
+		t.Fatalf("foreach.json = %q, %v", b, err)
+	}
+	if a, err := s.ListAttempts(p); err != nil || len(a) != 1 {
+		t.Errorf("ListAttempts = %v, %v; want [0]", a, err)
+	}
+	if d, err := s.LatestDone(p); err != nil || !d.OK {
+		t.Errorf("LatestDone = %+v, %v", d, err)
+	}
+	for _, bad := range []string{"", taskFile, "0.done", "a/b", ".x"} {
+		if err := s.PutTaskFile(p, bad, nil); err == nil || strings.Contains(err.Error(), "\n") {
+			t.Errorf("PutTaskFile(%q) = %v; want a one-line error", bad, err)
+		}
+	}
+}

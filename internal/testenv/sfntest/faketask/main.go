@@ -4,9 +4,12 @@
 // stores its task.json with the cardinality or case the test chose.
 //
 // It reads <its own path>.json: {"bucket": B, "prefix": P,
-// "cardinality": {"Step": n}, "case": {"Step": "the step it chose"}, "sleep": ns}, and reaches S3
-// at AWS_ENDPOINT_URL with plain requests (the emulator checks no
-// signatures).
+// "cardinality": {"Step": n}, "case": {"Step": "the step it chose"}, "sleep": ns,
+// "record": true}, and reaches S3 at AWS_ENDPOINT_URL with plain requests
+// (the emulator checks no signatures). A foreach task writes the items
+// file a Distributed Map reads when its definition asks for it; with
+// record, every task also writes ran.json, so a test can list the tasks
+// that ran (their ids, as the task contract expands them).
 package main
 
 import (
@@ -15,8 +18,11 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/flowc-dev/flowc/rt/taskspec"
 )
 
 type config struct {
@@ -26,6 +32,8 @@ type config struct {
 	Case        map[string]string `json:"case"`
 	// Sleep makes every task take this long (a run to terminate).
 	Sleep time.Duration `json:"sleep"`
+	// Record: every task writes ran.json.
+	Record bool `json:"record"`
 }
 
 func main() {
@@ -45,6 +53,16 @@ func run(args []string) error {
 		return err
 	}
 	var step, runID, task string
+	for i := 1; i < len(args); i++ {
+		if args[i] == "step" {
+			expanded, err := taskspec.ExpandArrayIndex(args[i+1:])
+			if err != nil {
+				return err
+			}
+			args = append(args[:i+1:i+1], expanded...)
+			break
+		}
+	}
 	for i := 1; i+1 < len(args); i++ {
 		switch args[i] {
 		case "step":
@@ -61,18 +79,23 @@ func run(args []string) error {
 	if step == "" {
 		return nil // the failure task, or anything else: succeed
 	}
-	if idx := os.Getenv("AWS_BATCH_JOB_ARRAY_INDEX"); idx != "" {
-		task = strings.ReplaceAll(task, "@", idx)
+	if c.Record {
+		if err := put(c, runID, step, task, "ran.json", args); err != nil {
+			return err
+		}
 	}
 	rec := map[string]any{}
 	if n, ok := c.Cardinality[step]; ok {
 		rec["num_splits"] = n
-		items := make([]int, n)
-		for i := range items {
-			items[i] = i
-		}
-		if err := put(c, runID, step, task, "foreach.json", items); err != nil {
-			return err
+		if k := os.Getenv(taskspec.EnvForeachItems); k != "" {
+			chunk, _ := strconv.Atoi(k)
+			items, err := taskspec.ForeachItems(n, chunk)
+			if err != nil {
+				return err
+			}
+			if err := put(c, runID, step, task, taskspec.ItemsFile, json.RawMessage(items)); err != nil {
+				return err
+			}
 		}
 	}
 	if v, ok := c.Case[step]; ok {
