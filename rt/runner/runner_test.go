@@ -206,7 +206,7 @@ func TestBadInput(t *testing.T) {
 		{[]string{"run"}, "--need"},
 		{[]string{"run", "--need", "x", "--extra", "{nope"}, "{nope"},
 		{[]string{"run", "--need", "x", "--notes", "missing.txt"}, "--notes"},
-		{[]string{"run", "--need", "x", "--datastore", "s3"}, "--datastore s3 needs --datastore-root s3://bucket/prefix"},
+		{[]string{"run", "--need", "x", "--datastore", "s3"}, "--datastore s3 needs FLOWC_DATASTORE_ROOT s3://bucket/prefix"}, // the harness sets the root in the environment,
 		{[]string{"run", "--need", "x", "--datastore-root", "s3://b/p"}, "pass --datastore s3"},
 		{[]string{"run", "--need", "x", "--datastore-root", filepath.Join(dir, "notes.txt", "sub")}, "not writable"},
 		{[]string{"dump", "7"}, `"7"`},

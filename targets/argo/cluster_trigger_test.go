@@ -19,23 +19,26 @@ func TestClusterIncludefile(t *testing.T) {
 	e := cluster(t)
 	bin := exampleBinaries(t)["genrestats"]
 	d := e.deployer(t, bin, "include")
-	d.create("")
+	// Its own deployment name: TestClusterExamples deploys GenreStatsFlow
+	// under the flow's name, guarded by a token this deployer doesn't hold.
+	const name = "genrestats-include"
+	d.create(name)
 	const csv = "movie_title,title_year,genres,gross\nA,2001,Drama|Noir,100\nB,2002,Drama,300\nC,2003,Noir,50\n"
 	file := filepath.Join(t.TempDir(), "other.csv")
 	if err := os.WriteFile(file, []byte(csv), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before := len(d.listRuns(""))
+	before := len(d.listRuns(name))
 	lone := *d
 	lone.t = t
-	if _, stderr, err := lone.runArgs([]string{"--datastore", "local"}, "argo-workflows", "trigger", "--movie-data", file); err == nil ||
+	if _, stderr, err := lone.runArgs([]string{"--datastore", "local"}, "argo-workflows", "--name", name, "trigger", "--movie-data", file); err == nil ||
 		!strings.Contains(stderr, "--datastore s3") || strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
 		t.Errorf("trigger --movie-data on a local datastore: %v, want one line naming --datastore s3:\n%s", err, stderr)
 	}
-	if n := len(d.listRuns("")); n != before {
+	if n := len(d.listRuns(name)); n != before {
 		t.Errorf("a refused trigger submitted a workflow: %d runs, had %d", n, before)
 	}
-	id := d.trigger("", "--movie-data", file)
+	id := d.trigger(name, "--movie-data", file)
 	d.runOK(id)
 	got := d.s3EndHashes("GenreStatsFlow", id, nil)
 	want := localEndHashes(t, bin, t.TempDir(), "GenreStatsFlow", nil, "--movie-data", file)
