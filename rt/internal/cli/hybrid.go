@@ -59,7 +59,7 @@ func (o *hybridOpts) onBatch(g *rt.Graph) (steps []string, why string, err error
 // needS3 is the error of a batch run without the S3 datastore: a Batch
 // job cannot reach this machine's files.
 func (e *Env) needS3(steps []string, why string) error {
-	if e.G.Datastore == "s3" {
+	if e.G.cfg.Datastore == "s3" {
 		return nil
 	}
 	return fmt.Errorf("step %q runs on AWS Batch (%s), which needs the S3 datastore; pass --datastore s3 --datastore-root s3://bucket/prefix, or --local to run every step here", steps[0], why)

@@ -19,7 +19,7 @@ func tokenStore(e *Env) (*deploy.Tokens, error) {
 		return nil, err
 	}
 	t := &deploy.Tokens{Dir: dir}
-	if e.G.Datastore == "s3" && e.Def.Graph.Project != "" {
+	if e.G.cfg.Datastore == "s3" && e.Def.Graph.Project != "" {
 		st, err := e.OpenStore()
 		if err != nil {
 			return nil, err

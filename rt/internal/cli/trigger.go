@@ -75,7 +75,7 @@ func triggerParams(e *Env, kctx *kong.Context) (string, error) {
 // hash is the sha256 of the file). It returns the reference the Start
 // task reads it back by.
 func uploadInclude(e *Env, fd *rt.FieldDef, path string) (string, error) {
-	if e.G.Datastore != "s3" {
+	if e.G.cfg.Datastore != "s3" {
 		return "", fmt.Errorf("includefile --%s is uploaded to the deployment's datastore; pass --datastore s3 --datastore-root s3://bucket/prefix, as to create", fd.ParamName)
 	}
 	b, err := readIncludeFile("--"+fd.ParamName, path, 1<<30)
