@@ -45,19 +45,6 @@ func (a *IO) Decode(f any, fd *rt.FieldDef, art store.Artifact) error {
 		return fmt.Errorf("artifact %q (blob %s) is recorded as a %s (%s), but field %q is a %s (%s); if the field's type changed since, rerun, or resume from a step that sets it",
 			fd.Name, art.Hash, art.Type, art.Encoding, fd.Name, fd.Type, fd.Encoding)
 	}
-	if v, ok := art.Inlined(); ok {
-		// Checked against the record's hash: no blob to open.
-		r := codec.NewBytesReader(v)
-		if err := fd.Decode(f, r, art.Size); err != nil {
-			return fieldErr(fd.Name, art.Hash, err)
-		}
-		if fd.Encoding == rt.EncodingJSON {
-			if err := r.End(); err != nil {
-				return fieldErr(fd.Name, art.Hash, err)
-			}
-		}
-		return nil
-	}
 	rc, err := a.St.OpenArtifact(a.Flow, art)
 	if err != nil {
 		return fieldErr(fd.Name, art.Hash, err)
@@ -118,9 +105,6 @@ func CheckEncoding(def *rt.FlowDef, name string, art store.Artifact) error {
 // against its hash and size, and, for a JSON artifact, that it is JSON.
 // rt/client serves every reader with it (the CLI's dump among them).
 func ReadRaw(st *store.Store, flow, name string, art store.Artifact) ([]byte, error) {
-	if v, ok := art.Inlined(); ok && art.Encoding == rt.EncodingJSON && json.Valid(v) {
-		return v, nil
-	}
 	rc, err := st.OpenArtifact(flow, art)
 	if err != nil {
 		return nil, fieldErr(name, art.Hash, err)
@@ -179,7 +163,6 @@ func (a *IO) Put(f any, fd *rt.FieldDef) (store.Artifact, error) {
 	if err != nil {
 		return art, fmt.Errorf("storing artifact %q: %w", fd.Name, err)
 	}
-	art.Value = store.Inline(fd.Encoding, p)
 	return art, nil
 }
 

@@ -6,15 +6,14 @@
 //	<Flow>/data/<hash[:2]>/<hash>                  blob: zstd of the serialized bytes; hash = sha256 hex of the serialized bytes
 //	<Flow>/<run>/_run.json                         run record (Run), created with the run; changes add _run.<n>.json
 //	<Flow>/<run>/_graph.json                       the flow's graph (rt.Graph's JSON) when the run started (graph.go)
-//	<Flow>/<run>/<step>/<task>/<a>.data.json       TaskData: artifact name -> hash, type, size, encoding (small values inline)
+//	<Flow>/<run>/<step>/<task>/<a>.data.json       TaskData: artifact name -> hash, type, size, encoding
 //	<Flow>/<run>/<step>/<task>/<a>.stdout|.stderr  logs, in parts (.1, .2...; log.go)
-//	<Flow>/<run>/<step>/<task>/task.json           Done of the attempt that succeeded, its data.json embedded: the commit marker, created once
+//	<Flow>/<run>/<step>/<task>/task.json           Done of the attempt that succeeded: the commit marker, created once
 //	<Flow>/<run>/<step>/<task>/<a>.done            Done of a failed attempt
 //	<Flow>/<run>/<step>/<task>/<name>              a file for an engine (PutTaskFile: a foreach's items)
 //
 // Files of this package: store.go (Open, DefaultRoot), ids.go (ValidID and
-// keys), blob.go + zstd.go (content-addressed blobs), inline.go (small
-// values inside data.json), rundb.go (run records,
+// keys), blob.go + zstd.go (content-addressed blobs), rundb.go (run records,
 // listings), scratch.go (spin's scratch runs), task.go and attempts.go
 // (attempt files, commit markers, clones), log.go, and
 // backend*.go (the object layer: a local directory or an S3 prefix).
@@ -66,11 +65,6 @@ type Artifact struct {
 	Type     string `json:"type"`
 	Size     int64  `json:"size"`     // serialized (uncompressed) size
 	Encoding string `json:"encoding"` // rt.EncodingRaw or rt.EncodingJSON
-	// Value is the serialized value itself, for a JSON value of at most
-	// InlineMax bytes (format 1.1, inline.go): a reader takes it, checked
-	// against Hash and Size, without opening the blob, which is still
-	// written (readers of format 1.0 read it).
-	Value RawValue `json:"value,omitempty"`
 }
 
 // TaskPath names a task.
@@ -133,15 +127,6 @@ type Done struct {
 	// (which leaves no data.json) included, on the same inputs.
 	Inputs     string `json:"inputs,omitempty"`      // --input-paths
 	SplitIndex *int   `json:"split_index,omitempty"` // foreach bodies
-	// Data is the attempt's data.json, embedded in task.json (format 1.1)
-	// so that a reader of a committed task (a join, of each of its
-	// thousands of inputs) reads one record, not two. data.json is still
-	// written (readers of format 1.0 read it). Only CommittedData returns
-	// it; the other readers of markers drop it. The task leaves it out
-	// for foreach and switch tasks, whose task.json Step Functions reads
-	// into its state (256 KiB at most), and FinishAttempt for a record
-	// over maxEmbedded.
-	Data *TaskData `json:"data,omitempty"`
 }
 
 // Run is <Flow>/<run>/_run.json.

@@ -18,7 +18,7 @@ func (s *Store) ReadDone(p TaskPath, attempt int) (*Done, error) {
 	if err := validAttempt(p, attempt); err != nil {
 		return nil, err
 	}
-	switch d, err := s.readTaskFile(p, false); {
+	switch d, err := s.readTaskFile(p); {
 	case err == nil && d.Attempt == attempt:
 		return d, nil
 	case err != nil && !errors.Is(err, ErrNotFound) && !errors.Is(err, ErrDamaged):

@@ -25,11 +25,7 @@ func openRaw(path string) (*os.File, error) {
 	return os.NewFile(uintptr(fd), path), nil
 }
 
-// readFileRaw reads the whole file at path: open, fstat, read, close. A
-// read that stops short at the size fstat gave is the end: the datastore's
-// records are renamed into place whole and never grow, so the read that
-// would return 0 is not made (a file that did grow fills the extra byte
-// and is read on to its end).
+// readFileRaw reads the whole file at path: open, fstat, read, close.
 func readFileRaw(path string) ([]byte, error) {
 	fd, err := openFD(path, syscall.O_RDONLY)
 	if err != nil {
@@ -58,9 +54,6 @@ func readFileRaw(path string) ([]byte, error) {
 			return buf, nil
 		}
 		buf = buf[:len(buf)+n]
-		if int64(len(buf)) == st.Size && len(buf) < cap(buf) {
-			return buf, nil
-		}
 	}
 }
 

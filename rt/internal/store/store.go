@@ -202,10 +202,8 @@ func (s *Store) Env() []string {
 
 // FormatVersion is the major.minor format of the records this store
 // writes. A reader refuses a record of a newer major version: it cannot
-// know what the record means. A minor version only adds what older
-// readers can ignore: 1.1 added small values inline in data.json
-// (Artifact.Value) and data.json embedded in task.json (Done.Data).
-const FormatVersion = "1.1"
+// know what the record means.
+const FormatVersion = "1.0"
 
 // checkVersion refuses a record written by a newer major format.
 func checkVersion(what, v string) error {

@@ -40,23 +40,12 @@ func (s *Store) WriteTaskData(p TaskPath, attempt int, d *TaskData) error {
 	return s.writeJSON(p, attempt, "data.json", d)
 }
 
-// maxEmbedded is the largest data.json that task.json embeds (Done.Data);
-// a larger one is read from data.json.
-const maxEmbedded = 16 << 10
-
 // FinishAttempt writes the commit marker; call it last. A successful
 // attempt creates task.json, which fails (wrapping fs.ErrExist) when
-// another attempt of the task has already succeeded; it embeds d.Data, the
-// attempt's data.json, when set and small. A failed attempt's marker
-// embeds nothing.
+// another attempt of the task has already succeeded.
 func (s *Store) FinishAttempt(p TaskPath, d *Done) error {
 	d.Version = FormatVersion
 	if !d.OK {
-		if d.Data != nil {
-			c := *d
-			c.Data = nil
-			d = &c
-		}
 		return s.writeJSON(p, d.Attempt, "done", d)
 	}
 	if err := p.validate(); err != nil {
@@ -66,11 +55,6 @@ func (s *Store) FinishAttempt(p TaskPath, d *Done) error {
 		return err
 	}
 	data, err := json.Marshal(d)
-	if err == nil && d.Data != nil && len(data) > maxEmbedded {
-		c := *d
-		c.Data = nil
-		data, err = json.Marshal(&c)
-	}
 	if err != nil {
 		return err
 	}
@@ -78,7 +62,7 @@ func (s *Store) FinishAttempt(p TaskPath, d *Done) error {
 	key := taskKey(p) + "/" + taskFile
 	err = s.b.create(key, data)
 	if errors.Is(err, fs.ErrExist) {
-		old, rerr := s.readTaskFile(p, false)
+		old, rerr := s.readTaskFile(p)
 		switch {
 		case errors.Is(rerr, ErrDamaged):
 			err = s.b.put(key, data) // torn by a power loss: nobody committed
@@ -111,17 +95,11 @@ func (s *Store) PutTaskFile(p TaskPath, name string, data []byte) error {
 }
 
 // readTaskFile reads task.json: ErrNotFound when the task has not
-// succeeded, ErrDamaged when it does not parse. withData keeps the
-// embedded data.json (Done.Data); without it the record is not decoded.
-func (s *Store) readTaskFile(p TaskPath, withData bool) (*Done, error) {
+// succeeded, ErrDamaged when it does not parse.
+func (s *Store) readTaskFile(p TaskPath) (*Done, error) {
 	key := taskKey(p) + "/" + taskFile
 	d := new(Done)
-	var err error
-	if withData {
-		err = s.readJSON(key, d)
-	} else {
-		err = s.readJSON(key, &doneWithoutData{Done: d})
-	}
+	err := s.readJSON(key, d)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("successful attempt of task %q %w", p, ErrNotFound)
 	}
@@ -136,18 +114,6 @@ func (s *Store) readTaskFile(p TaskPath, withData bool) (*Done, error) {
 	}
 	return d, nil
 }
-
-// doneWithoutData decodes a marker but skips its embedded data.json: its
-// Data field hides Done's.
-type doneWithoutData struct {
-	*Done
-	Data skipJSON `json:"data"`
-}
-
-// skipJSON is a JSON value that is not decoded.
-type skipJSON struct{}
-
-func (*skipJSON) UnmarshalJSON([]byte) error { return nil }
 
 func (s *Store) writeJSON(p TaskPath, attempt int, suffix string, v any) error {
 	if err := p.validate(); err != nil {
@@ -208,35 +174,8 @@ func (s *Store) readJSON(key string, v any) error {
 // (never run, running, or crashed) is ErrNotFound. A marker that does not
 // parse (torn by a power loss) does not count.
 func (s *Store) LatestDone(p TaskPath) (*Done, error) {
-	_, d, err := s.latestDone(p, false, false)
+	_, d, err := s.latestDone(p, false)
 	return d, err
-}
-
-// CommittedData is LatestDone plus, when the attempt succeeded, its
-// data.json: one read for a task committed with format 1.1 (task.json
-// embeds it), two for an older one. A failed attempt has no data (nil).
-// When only the data cannot be read, the marker is returned with the error.
-func (s *Store) CommittedData(p TaskPath) (*Done, *TaskData, error) {
-	a, d, err := s.latestDone(p, false, true)
-	if err != nil {
-		return nil, nil, err
-	}
-	data := d.Data
-	d.Data = nil
-	if !d.OK {
-		return d, nil, nil
-	}
-	if data == nil || data.Artifacts == nil {
-		if data, err = s.ReadTaskData(p, a); err != nil {
-			return d, nil, err // the marker is there: its data is not
-		}
-		return d, data, nil
-	}
-	key := taskKey(p) + "/" + taskFile
-	if err := checkVersion(fmt.Sprintf("the data of %q", s.b.where(key)), data.Version); err != nil {
-		return nil, nil, err
-	}
-	return d, data, nil
 }
 
 // LatestDoneOfNew is LatestDone for a task that is expected not to have
@@ -244,7 +183,7 @@ func (s *Store) CommittedData(p TaskPath) (*Done, *TaskData, error) {
 // it lists the task first, one request where LatestDone spends two on a
 // task without task.json.
 func (s *Store) LatestDoneOfNew(p TaskPath) (*Done, error) {
-	_, d, err := s.latestDone(p, true, false)
+	_, d, err := s.latestDone(p, true)
 	return d, err
 }
 
@@ -252,8 +191,8 @@ func (s *Store) LatestDoneOfNew(p TaskPath) (*Done, error) {
 // one read (task.json); one that did not, that read, a listing of the task
 // directory and one read of a marker (more only after a power loss). With
 // listFirst, the listing comes first and task.json is read only if it is
-// listed. withData keeps task.json's embedded data.json.
-func (s *Store) latestDone(p TaskPath, listFirst, withData bool) (int, *Done, error) {
+// listed.
+func (s *Store) latestDone(p TaskPath, listFirst bool) (int, *Done, error) {
 	if err := p.validate(); err != nil {
 		return 0, nil, err
 	}
@@ -265,7 +204,7 @@ func (s *Store) latestDone(p TaskPath, listFirst, withData bool) (int, *Done, er
 		}
 	}
 	if !listFirst || slices.ContainsFunc(es, func(e entry) bool { return e.name == taskFile && !e.dir }) {
-		d, err := s.readTaskFile(p, withData)
+		d, err := s.readTaskFile(p)
 		if err == nil {
 			return d.Attempt, d, nil
 		}
@@ -327,7 +266,7 @@ func (s *Store) CloneTask(src, dst TaskPath) error {
 	if src.Flow != dst.Flow {
 		return fmt.Errorf("cannot clone task %q into flow %q; blobs are stored per flow", src, dst.Flow)
 	}
-	a, d, err := s.latestDone(src, false, true)
+	a, d, err := s.latestDone(src, false)
 	if err != nil {
 		return fmt.Errorf("cloning task %q: %w", src, err)
 	}
@@ -345,8 +284,6 @@ func (s *Store) CloneTask(src, dst TaskPath) error {
 	if err := s.b.put(key, data); err != nil {
 		return fmt.Errorf("writing %q: %w", s.b.where(key), err)
 	}
-	// The clone's marker embeds the data as the origin's did: a task the
-	// origin left out (a foreach, a switch) stays out.
 	return s.FinishAttempt(dst, &Done{
 		Attempt:    0,
 		OK:         true,
@@ -355,6 +292,5 @@ func (s *Store) CloneTask(src, dst TaskPath) error {
 		NumSplits:  d.NumSplits,
 		SwitchCase: d.SwitchCase,
 		Origin:     src.Run + "/" + src.Step + "/" + src.Task,
-		Data:       d.Data,
 	})
 }

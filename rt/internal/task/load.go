@@ -50,12 +50,10 @@ func (t *task) loadParent(p *parent) error {
 	return err
 }
 
-// readCommitted reads an input's commit marker and data: one read of its
-// task.json, which embeds its data.json (format 1.1; before, two reads).
 func readCommitted(st *store.Store, flow string, r ipath.Ref) (*store.Done, *store.TaskData, error) {
 	tp := store.TaskPath{Flow: flow, Run: r.Run, Step: r.Step, Task: r.Task}
-	d, data, err := st.CommittedData(tp)
-	if errors.Is(err, store.ErrNotFound) && d == nil {
+	d, err := st.LatestDone(tp)
+	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil, fmt.Errorf("input task %s has not finished; run it first", r)
 	}
 	if err != nil {
@@ -63,6 +61,10 @@ func readCommitted(st *store.Store, flow string, r ipath.Ref) (*store.Done, *sto
 	}
 	if !d.OK {
 		return nil, nil, fmt.Errorf("input task %s failed (attempt %d); resume the run", r, d.Attempt)
+	}
+	data, err := st.ReadTaskData(tp, d.Attempt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("input task %s: %w", r, err)
 	}
 	return d, data, nil
 }

@@ -112,12 +112,6 @@ func Run(ctx context.Context, def *rt.FlowDef, st *store.Store, md metadata.Prov
 	if err := md.FinishAttempt(ctx, t.path, done, t.data, t.logLocations()); err != nil {
 		return fmt.Errorf("recording the end of attempt %d of task %s: %w; the attempt is not committed", sp.Attempt, t.path, err)
 	}
-	if done.OK && t.step.Kind != rt.KindForeach && t.step.Switch == nil {
-		// A join reads its inputs' data with their markers. Not for a
-		// foreach or a switch: Step Functions reads their task.json
-		// into its state.
-		done.Data = t.data
-	}
 	if err := st.FinishAttempt(t.path, done); err != nil {
 		return err
 	}
