@@ -93,17 +93,25 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 		// reported), or a main that never reached the flow's runner.
 		d.Error = fmt.Sprintf("the task process exited 0 without committing; does the program's main call Run%s (or the generated main) in every process?", p.Flow)
 	}
+	return p.RecordFailed(ctx, path, d)
+}
+
+// RecordFailed records an attempt that ended without committing, d, in
+// the metadata and then as its marker: the service first, so a marker
+// never names an attempt the service did not record. Executors other
+// than Proc (hybrid runs' Batch tasks) record their failures through it.
+func (p *Proc) RecordFailed(ctx context.Context, path store.TaskPath, d *store.Done) (*store.Done, error) {
 	if p.Metadata != nil {
 		// Even when the run is being interrupted: the marker needs it. An
 		// attempt the service never saw start (the child died before
 		// that) has nothing there to end.
 		err := p.Metadata.FinishAttempt(context.WithoutCancel(ctx), path, d, nil, nil)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%s; recording it: %w", why, err)
+			return nil, fmt.Errorf("%s; recording it: %w", d.Error, err)
 		}
 	}
 	if err := p.Store.FinishAttempt(path, d); err != nil {
-		return nil, fmt.Errorf("%s; recording it: %w", why, err)
+		return nil, fmt.Errorf("%s; recording it: %w", d.Error, err)
 	}
 	return d, nil
 }
