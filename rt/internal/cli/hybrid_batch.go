@@ -129,6 +129,9 @@ type imageOpts struct{ Repository, Base, Image, Platform string }
 // default: Base, else an empty image), or checks Image, and returns the
 // image reference for each.
 func pushImages(e *Env, o imageOpts, bases []string) (map[string]string, error) {
+	if o.Image != "" && o.Repository != "" { // one would be ignored
+		return nil, errors.New("--image and --image-repository both given; give a finished image or a repository to push to, not both")
+	}
 	pl, err := codepkg.ParsePlatform(o.Platform)
 	if err != nil {
 		return nil, err
@@ -252,16 +255,7 @@ func (x *batchExec) Execute(ctx context.Context, spec *sched.TaskSpec) (*store.D
 	x.echoLogs(path, spec.Attempt, origin)
 	d = &store.Done{Attempt: spec.Attempt, Started: started, Finished: time.Now(), Error: why}
 	d.Inputs, d.SplitIndex = store.InputsOf(spec.InputPaths, spec.SplitIndex)
-	if p.Metadata != nil {
-		err := p.Metadata.FinishAttempt(context.WithoutCancel(ctx), path, d, nil, nil)
-		if err != nil && !errors.Is(err, store.ErrNotFound) {
-			return nil, fmt.Errorf("%s; recording it: %w", why, err)
-		}
-	}
-	if err := p.Store.FinishAttempt(path, d); err != nil {
-		return nil, fmt.Errorf("%s; recording it: %w", why, err)
-	}
-	return d, nil
+	return p.RecordFailed(ctx, path, d)
 }
 
 func (x *batchExec) say(origin, msg string) {
