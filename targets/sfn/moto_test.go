@@ -222,14 +222,7 @@ func TestDistributedMap(t *testing.T) {
 	fake := buildFakeTask(t, nil)
 	m := sfntest.StartMoto(t, fake)
 	c := NewClientFromConfig(m.AWS())
-	nested := graph("Nested",
-		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Outer", Next: []string{"Row"}},
-		&rt.Step{Name: "Row", Kind: rt.KindForeach, Foreach: "Inner", Next: []string{"Cell"}},
-		&rt.Step{Name: "Cell", Kind: rt.KindLinear, Next: []string{"JoinCells"}},
-		&rt.Step{Name: "JoinCells", Kind: rt.KindJoin, Join: true, Next: []string{"JoinRows"}},
-		&rt.Step{Name: "JoinRows", Kind: rt.KindJoin, Join: true, Next: []string{"End"}},
-		&rt.Step{Name: "End", Kind: rt.KindEnd},
-	)
+	nested := nestedForeach("Nested")
 	wide := graph("Wide",
 		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Items", Next: []string{"A"}},
 		&rt.Step{Name: "A", Kind: rt.KindLinear, Next: []string{"B"}},

@@ -112,14 +112,7 @@ func TestForeachForms(t *testing.T) {
 // chunked Distributed Map, which a bound over 10,000 adds once), only the
 // bound the foreach tasks check differs.
 func TestForeachWidthSize(t *testing.T) {
-	nested := graph("N",
-		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Outer", Next: []string{"Row"}},
-		&rt.Step{Name: "Row", Kind: rt.KindForeach, Foreach: "Inner", Next: []string{"Cell"}},
-		&rt.Step{Name: "Cell", Kind: rt.KindLinear, Next: []string{"JoinCells"}},
-		&rt.Step{Name: "JoinCells", Kind: rt.KindJoin, Join: true, Next: []string{"JoinRows"}},
-		&rt.Step{Name: "JoinRows", Kind: rt.KindJoin, Join: true, Next: []string{"End"}},
-		&rt.Step{Name: "End", Kind: rt.KindEnd},
-	)
+	nested := nestedForeach("N")
 	size := func(g *rt.Graph, n int) (int, string) {
 		o := opts()
 		o.MaxNumSplits = n
@@ -272,4 +265,17 @@ func BenchmarkRender(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// nestedForeach is a foreach in a foreach, each with its join: the shape
+// that needs a Distributed Map.
+func nestedForeach(flow string) *rt.Graph {
+	return graph(flow,
+		&rt.Step{Name: "Start", Kind: rt.KindForeach, Foreach: "Outer", Next: []string{"Row"}},
+		&rt.Step{Name: "Row", Kind: rt.KindForeach, Foreach: "Inner", Next: []string{"Cell"}},
+		&rt.Step{Name: "Cell", Kind: rt.KindLinear, Next: []string{"JoinCells"}},
+		&rt.Step{Name: "JoinCells", Kind: rt.KindJoin, Join: true, Next: []string{"JoinRows"}},
+		&rt.Step{Name: "JoinRows", Kind: rt.KindJoin, Join: true, Next: []string{"End"}},
+		&rt.Step{Name: "End", Kind: rt.KindEnd},
+	)
 }
