@@ -97,6 +97,22 @@ func browser(t *testing.T) context.Context {
 	return ctx
 }
 
+// browse runs steps in the page within a minute. A failure shows the
+// page's HTML, then more's text (more may be nil).
+func browse(t *testing.T, ctx context.Context, more func() string, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	sctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(sctx, steps...); err != nil {
+		page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerHTML`))
+		extra := ""
+		if more != nil {
+			extra = "\n" + more()
+		}
+		t.Fatalf("%s: %v\npage:\n%s%s", what, err, page, extra)
+	}
+}
+
 func shoot(t *testing.T, ctx context.Context, name string) {
 	t.Helper()
 	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
@@ -135,9 +151,7 @@ func TestUIBrowser(t *testing.T) {
 	ctx := browser(t)
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			t.Fatalf("%s: %v", what, err)
-		}
+		browse(t, ctx, nil, what, steps...)
 	}
 	text := func(sel string) string {
 		t.Helper()

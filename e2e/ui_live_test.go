@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -61,12 +60,7 @@ func TestUIBrowserLive(t *testing.T) {
 
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerHTML`))
-			t.Fatalf("%s: %v\npage:\n%s\nrun output:\n%s", what, err, page, out.String())
-		}
+		browse(t, ctx, func() string { return "run output:\n" + out.String() }, what, steps...)
 	}
 	body := `g.node[data-step="Body"]`
 	do("run page", chromedp.Navigate(url+"#/run/GatedFlow/"+id), chromedp.WaitVisible(chromedp.CSS(body+`[data-done="0"]`)))

@@ -31,12 +31,7 @@ func browseRuns(t *testing.T, ctx context.Context, url string, want []string, op
 	t.Helper()
 	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		sctx, cancel := context.WithTimeout(ctx, time.Minute)
-		defer cancel()
-		if err := chromedp.Do(sctx, steps...); err != nil {
-			page, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body.innerHTML`))
-			t.Fatalf("%s: %v\npage:\n%s", what, err, page)
-		}
+		browse(t, ctx, nil, what, steps...)
 	}
 	do("runs page", chromedp.Navigate(url), chromedp.WaitVisible(chromedp.CSS(`tr[data-run="`+open+`"]`)))
 	rows := eval[[]string](t, ctx, `[...document.querySelectorAll("#runs tr[data-run]")].map(r => r.dataset.run)`)
