@@ -127,3 +127,35 @@ func BenchmarkLiveStatus(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRunPage is the run page's one answer for a run with a
+// 1,000-task foreach (issue 12: first paint <= 500 ms): from a server that
+// just started (every task read; cold) and from one that read the run
+// before (only the listings; warm, as on a reload).
+//
+//	go test ./rt/ui -run '^$' -bench RunPage -benchtime 20x
+func BenchmarkRunPage(b *testing.B) {
+	f := newFixture(b)
+	id := f.run("F", "u", "succeeded", t0)
+	f.task("F", id, "Start", "1", attempt{ok: true})
+	for i := range 1000 {
+		f.task("F", id, "Body", strconv.Itoa(2+i), attempt{ok: true})
+	}
+	f.task("F", id, "Join", "1002", attempt{ok: true})
+	f.task("F", id, "End", "1003", attempt{ok: true})
+	b.Run("cold", func(b *testing.B) {
+		for b.Loop() {
+			if w := do(b, f.server(Options{}), "GET", "/api/runs/F/"+id, ""); w.Code != 200 {
+				b.Fatal(w.Code)
+			}
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		h := f.server(Options{})
+		for b.Loop() {
+			if w := do(b, h, "GET", "/api/runs/F/"+id, ""); w.Code != 200 {
+				b.Fatal(w.Code)
+			}
+		}
+	})
+}
