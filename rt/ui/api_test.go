@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -279,23 +281,36 @@ func TestTagWrite(t *testing.T) {
 	}
 }
 
+// The page is one answer, its script and style inlined, and the CSP allows
+// those two blocks by hash and nothing else inline.
 func TestPageServed(t *testing.T) {
 	f := newFixture(t)
 	h := f.server(Options{})
 	w := do(t, h, "GET", "/", "")
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "/app.js") {
-		t.Fatalf("/: %d %s", w.Code, w.Body)
+	body := w.Body.String()
+	js, _ := assets.ReadFile("assets/app.js")
+	css, _ := assets.ReadFile("assets/style.css")
+	if w.Code != http.StatusOK || !strings.Contains(body, "<script>"+string(js)+"</script>") || !strings.Contains(body, "<style>"+string(css)+"</style>") {
+		t.Fatalf("/: %d, want the page with app.js and style.css inlined: %.300s", w.Code, body)
 	}
-	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
-		t.Errorf("CSP = %q", csp)
+	if strings.Contains(body, `src="/app.js"`) || strings.Contains(body, `href="/style.css"`) {
+		t.Errorf("/ still refers to the files it inlines: %.300s", body)
 	}
-	for _, p := range []string{"/app.js", "/style.css"} {
-		if w := do(t, h, "GET", p, ""); w.Code != http.StatusOK {
-			t.Errorf("%s: %d", p, w.Code)
+	hash := func(b []byte) string {
+		s := sha256.Sum256(b)
+		return "'sha256-" + base64.StdEncoding.EncodeToString(s[:]) + "'"
+	}
+	csp := w.Header().Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src "+hash(js)+";") || !strings.Contains(csp, "style-src "+hash(css)+";") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP = %q, want scripts and styles allowed only by the inlined blocks' hashes", csp)
+	}
+	if csp := do(t, h, "GET", "/api/runs", "").Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("the API's CSP = %q, want script-src 'self'", csp)
+	}
+	for _, p := range []string{"/app.js", "/style.css", "/assets/app.js", "/index.html"} {
+		if w := do(t, h, "GET", p, ""); w.Code != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, w.Code)
 		}
-	}
-	if w := do(t, h, "GET", "/assets/app.js", ""); w.Code != http.StatusNotFound {
-		t.Errorf("/assets/app.js: %d, want 404", w.Code)
 	}
 }
 
