@@ -62,7 +62,9 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 		return nil, 0, err
 	}
 	current := c.CurrentNamespace()
-	var all []RunInfo
+	// The matching records, and a RunInfo only for the page's: a list of
+	// 10,000 runs is a pass over pointers, not 10,000 copies.
+	var all []*store.Run
 	cut := false
 	want := 0 // runs a flow's list needs for the page (0: all)
 	if q.Limit > 0 {
@@ -80,27 +82,25 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 		if err != nil {
 			return nil, 0, err
 		}
+		if all == nil {
+			all = make([]*store.Run, 0, len(recs))
+		}
 		for _, rec := range recs {
 			if !ns.Visible(rec.Namespace, current) || q.User != "" && rec.User != q.User {
 				continue
 			}
-			st := runstate.Of(rec)
-			if q.Status != "" && st != q.Status {
+			if q.Status != "" && runstate.Of(rec) != q.Status {
 				continue
 			}
 			if !hasAll(rec, q.Tags) {
 				continue
 			}
-			all = append(all, RunInfo{
-				Flow: rec.Flow, ID: rec.ID, User: rec.User, Namespace: rec.Namespace,
-				Tags: nonNil(rec.Tags), SysTags: nonNil(rec.SysTags), Status: st,
-				Started: rec.Started, Finished: rec.Finished, Origin: rec.Origin,
-			})
+			all = append(all, rec)
 		}
 	}
 	if len(flows) > 1 {
 		// Each flow's list is newest first by id; across flows, by start.
-		slices.SortStableFunc(all, func(a, b RunInfo) int {
+		slices.SortStableFunc(all, func(a, b *store.Run) int {
 			return cmp.Or(b.Started.Compare(a.Started), strings.Compare(a.Flow, b.Flow))
 		})
 	}
@@ -113,7 +113,18 @@ func (c *Client) ListRuns(ctx context.Context, q RunQuery) (page []RunInfo, tota
 	if cut {
 		total = -1
 	}
-	return all[lo:hi], total, nil
+	if lo == hi {
+		return nil, total, nil
+	}
+	page = make([]RunInfo, hi-lo)
+	for i, rec := range all[lo:hi] {
+		page[i] = RunInfo{
+			Flow: rec.Flow, ID: rec.ID, User: rec.User, Namespace: rec.Namespace,
+			Tags: nonNil(rec.Tags), SysTags: nonNil(rec.SysTags), Status: runstate.Of(rec),
+			Started: rec.Started, Finished: rec.Finished, Origin: rec.Origin,
+		}
+	}
+	return page, total, nil
 }
 
 // runsOf lists a flow's run records: from the run index the local metadata

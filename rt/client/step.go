@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"sync"
 
 	"github.com/flowc-dev/flowc/rt/internal/near"
 	"github.com/flowc-dev/flowc/rt/internal/store"
@@ -97,16 +98,40 @@ func (s *Step) TasksIf(ctx context.Context, load func(id string) bool) (ids []st
 		return nil, nil, err
 	}
 	tasks = make([]*Task, len(ids))
+	var want []int
 	for i, id := range ids {
-		if !load(id) {
-			continue
+		if load(id) {
+			want = append(want, i)
 		}
-		if tasks[i], err = loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id}); err != nil {
+	}
+	// Each read is a round trip on S3 (tens of ms): a 1,000-task foreach
+	// read one by one is most of a minute there, so they overlap.
+	errs := make([]error, len(want))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range min(len(want), tasksReaders) {
+		wg.Go(func() {
+			for k := range next {
+				i := want[k]
+				tasks[i], errs[k] = loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: ids[i]})
+			}
+		})
+	}
+	for k := range want {
+		next <- k
+	}
+	close(next)
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
 			return nil, nil, err
 		}
 	}
 	return ids, tasks, nil
 }
+
+// tasksReaders is how many task reads TasksIf has in flight.
+const tasksReaders = 16
 
 // TaskByID returns the step's task id (a running one too: then it has no
 // committed attempt yet), or an error naming what is missing.

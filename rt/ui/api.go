@@ -21,6 +21,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/runs", s.apiRuns)
 	m.HandleFunc("GET /api/runs/{flow}/{run}", s.apiRun)
 	m.HandleFunc("GET /api/runs/{flow}/{run}/events", s.apiEvents)
+	m.HandleFunc("GET /api/runs/{flow}/{run}/tasks", s.apiTasks)
 	m.HandleFunc("POST /api/runs/{flow}/{run}/tags", s.apiTags)
 	m.HandleFunc("GET /api/runs/{flow}/{run}/{step}/{task}", s.apiTask)
 	m.HandleFunc("GET /api/runs/{flow}/{run}/{step}/{task}/log", s.apiLog)
@@ -197,11 +198,19 @@ type taskRow struct {
 	Attempt int    `json:"attempt"`
 }
 
+// stepJSON is a step of the run page: its counts by status, and its
+// tasks when they are few (a step of one task opens it on a click); a
+// foreach's list comes from GET .../tasks?step= when the page shows it, so
+// the page and each live update stay small however wide the foreach.
 type stepJSON struct {
 	Name   string         `json:"name"`
-	Tasks  []taskRow      `json:"tasks"`
+	N      int            `json:"n"`
+	Tasks  []taskRow      `json:"tasks,omitempty"`
 	Counts map[string]int `json:"counts"`
 }
+
+// inlineTasks is the most tasks a step's answer lists inline.
+const inlineTasks = 20
 
 // taskStatus is what the graph colors a task by. A failed attempt with a
 // later one started is running again (a //flow:retry) while its run runs.
@@ -236,7 +245,7 @@ func (s *Server) apiRun(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, v)
 }
 
-// runPage is what the run page draws: the run, its steps' tasks and the
+// runPage is what the run page draws: the run, its steps' counts and the
 // graph.
 type runPage struct {
 	Run   runJSON    `json:"run"`
@@ -244,11 +253,9 @@ type runPage struct {
 	Graph *rt.Graph  `json:"graph"`
 }
 
-// liveCache is what a live view keeps between two reads of a run: the
-// tasks seen succeeded, keyed by step/task (a successful commit is never
-// rewritten, so only the others are read again), and the graph.
+// liveCache is what a live view keeps between two reads of a run: its
+// graph, read once.
 type liveCache struct {
-	done  map[string]taskRow
 	graph *rt.Graph
 	read  bool // graph is the run's
 }
@@ -265,29 +272,19 @@ func (s *Server) runState(ctx context.Context, flow, id string, lc *liveCache) (
 		return nil, false, err
 	}
 	over := run.Finished()
-	var done map[string]taskRow
-	if lc != nil {
-		done = lc.done
-	}
+	done := s.done.of(run)
 	out := make([]stepJSON, 0, len(steps))
 	for _, st := range steps {
-		name := st.Name()
-		ids, tasks, err := st.TasksIf(ctx, func(tid string) bool { _, ok := done[name+"/"+tid]; return !ok })
+		rows, err := stepTasks(ctx, st, over, done)
 		if err != nil {
 			return nil, false, err
 		}
-		sj := stepJSON{Name: name, Tasks: make([]taskRow, len(ids)), Counts: map[string]int{}}
-		for i, tid := range ids {
-			row, ok := done[name+"/"+tid]
-			if !ok {
-				t := tasks[i]
-				row = taskRow{ID: tid, Status: taskStatus(ctx, t, over), Attempt: t.Attempt()}
-				if done != nil && row.Status == "succeeded" {
-					done[name+"/"+tid] = row
-				}
-			}
-			sj.Tasks[i] = row
+		sj := stepJSON{Name: st.Name(), N: len(rows), Counts: map[string]int{}}
+		for _, row := range rows {
 			sj.Counts[row.Status]++
+		}
+		if len(rows) <= inlineTasks {
+			sj.Tasks = rows
 		}
 		out = append(out, sj)
 	}
@@ -302,6 +299,55 @@ func (s *Server) runState(ctx context.Context, flow, id string, lc *liveCache) (
 		lc.graph, lc.read = g, true
 	}
 	return &runPage{Run: runOf(run), Steps: out, Graph: g}, over, nil
+}
+
+// stepTasks is a step's task rows, in task order: one listing, and a read
+// of each task not known to have succeeded.
+func stepTasks(ctx context.Context, st *client.Step, over bool, done *runDone) ([]taskRow, error) {
+	name := st.Name()
+	ids, tasks, err := st.TasksIf(ctx, func(tid string) bool { _, ok := done.get(name + "/" + tid); return !ok })
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]taskRow, len(ids))
+	for i, tid := range ids {
+		t := tasks[i]
+		if t == nil {
+			rows[i], _ = done.get(name + "/" + tid)
+			continue
+		}
+		rows[i] = taskRow{ID: tid, Status: taskStatus(ctx, t, over), Attempt: t.Attempt()}
+		if rows[i].Status == "succeeded" {
+			done.put(name+"/"+tid, rows[i])
+		}
+	}
+	return rows, nil
+}
+
+// apiTasks is one step's task list (the run page's list of a foreach).
+func (s *Server) apiTasks(w http.ResponseWriter, r *http.Request) {
+	p, err := ids(r, "flow", "run")
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	step := r.URL.Query().Get("step")
+	if err := store.ValidID("step", step); err != nil {
+		writeErr(w, &httpError{http.StatusBadRequest, err})
+		return
+	}
+	ctx := r.Context()
+	run, err := s.run(ctx, p["flow"], p["run"])
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	rows, err := stepTasks(ctx, run.Step(step), run.Finished(), s.done.of(run))
+	if err != nil {
+		writeErr(w, err)
+		return
+	}
+	writeJSON(w, map[string]any{"step": step, "tasks": rows})
 }
 
 // graph is the one stored with the run; for a run from before runs stored

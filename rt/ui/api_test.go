@@ -2,9 +2,12 @@ package ui
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"net/http"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -278,23 +281,36 @@ func TestTagWrite(t *testing.T) {
 	}
 }
 
+// The page is one answer, its script and style inlined, and the CSP allows
+// those two blocks by hash and nothing else inline.
 func TestPageServed(t *testing.T) {
 	f := newFixture(t)
 	h := f.server(Options{})
 	w := do(t, h, "GET", "/", "")
-	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "/app.js") {
-		t.Fatalf("/: %d %s", w.Code, w.Body)
+	body := w.Body.String()
+	js, _ := assets.ReadFile("assets/app.js")
+	css, _ := assets.ReadFile("assets/style.css")
+	if w.Code != http.StatusOK || !strings.Contains(body, "<script>"+string(js)+"</script>") || !strings.Contains(body, "<style>"+string(css)+"</style>") {
+		t.Fatalf("/: %d, want the page with app.js and style.css inlined: %.300s", w.Code, body)
 	}
-	if csp := w.Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
-		t.Errorf("CSP = %q", csp)
+	if strings.Contains(body, `src="/app.js"`) || strings.Contains(body, `href="/style.css"`) {
+		t.Errorf("/ still refers to the files it inlines: %.300s", body)
 	}
-	for _, p := range []string{"/app.js", "/style.css"} {
-		if w := do(t, h, "GET", p, ""); w.Code != http.StatusOK {
-			t.Errorf("%s: %d", p, w.Code)
+	hash := func(b []byte) string {
+		s := sha256.Sum256(b)
+		return "'sha256-" + base64.StdEncoding.EncodeToString(s[:]) + "'"
+	}
+	csp := w.Header().Get("Content-Security-Policy")
+	if !strings.Contains(csp, "script-src "+hash(js)+";") || !strings.Contains(csp, "style-src "+hash(css)+";") || strings.Contains(csp, "unsafe-inline") {
+		t.Errorf("CSP = %q, want scripts and styles allowed only by the inlined blocks' hashes", csp)
+	}
+	if csp := do(t, h, "GET", "/api/runs", "").Header().Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("the API's CSP = %q, want script-src 'self'", csp)
+	}
+	for _, p := range []string{"/app.js", "/style.css", "/assets/app.js", "/index.html"} {
+		if w := do(t, h, "GET", p, ""); w.Code != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, w.Code)
 		}
-	}
-	if w := do(t, h, "GET", "/assets/app.js", ""); w.Code != http.StatusNotFound {
-		t.Errorf("/assets/app.js: %d, want 404", w.Code)
 	}
 }
 
@@ -348,4 +364,65 @@ func TestRootMadeAfterStart(t *testing.T) {
 		t.Errorf("runs after the first run = %v, want [F/1]", got)
 	}
 	get(t, h, "/api/runs/F/1", &struct{}{})
+}
+
+// A wide step's answer carries its counts, not its tasks; the list comes
+// from .../tasks?step= (the run page fetches it when it shows the step).
+// Tasks read again after a change show the change: only succeeded tasks
+// are kept between reads.
+func TestRunPageWideStep(t *testing.T) {
+	f := newFixture(t)
+	id := f.run("F", "alice", "running", t0)
+	f.task("F", id, "Start", "1", attempt{ok: true})
+	n := inlineTasks + 5
+	for i := range n {
+		a := attempt{ok: true}
+		if i == 0 {
+			a = attempt{noCommit: true}
+		}
+		f.task("F", id, "Body", strconv.Itoa(2+i), a)
+	}
+	h := f.server(Options{})
+	var a runPage
+	get(t, h, "/api/runs/F/"+id, &a)
+	if len(a.Steps) != 2 {
+		t.Fatalf("steps = %+v, want Start and Body", a.Steps)
+	}
+	if st := a.Steps[0]; st.N != 1 || len(st.Tasks) != 1 || st.Tasks[0].ID != "1" {
+		t.Errorf("Start = %+v, want its one task listed", st)
+	}
+	body := a.Steps[1]
+	if body.N != n || body.Tasks != nil || body.Counts["succeeded"] != n-1 || body.Counts["running"] != 1 {
+		t.Errorf("Body = %+v, want %d tasks counted (%d succeeded, 1 running) and none listed", body, n, n-1)
+	}
+	var l struct {
+		Step  string    `json:"step"`
+		Tasks []taskRow `json:"tasks"`
+	}
+	get(t, h, "/api/runs/F/"+id+"/tasks?step=Body", &l)
+	if len(l.Tasks) != n || l.Tasks[0] != (taskRow{ID: "2", Status: "running"}) || l.Tasks[n-1].ID != strconv.Itoa(1+n) || l.Tasks[n-1].Status != "succeeded" {
+		t.Fatalf("Body's list = %+v, want %d tasks in order, task 2 running", l.Tasks, n)
+	}
+	// Task 2 commits: read again, it shows.
+	p := store.TaskPath{Flow: "F", Run: id, Step: "Body", Task: "2"}
+	if err := f.st.WriteTaskData(p, 0, &store.TaskData{Artifacts: map[string]store.Artifact{}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.st.FinishAttempt(p, &store.Done{Attempt: 0, OK: true, Started: t0, Finished: t0}); err != nil {
+		t.Fatal(err)
+	}
+	get(t, h, "/api/runs/F/"+id+"/tasks?step=Body", &l)
+	if l.Tasks[0].Status != "succeeded" {
+		t.Errorf("task 2 after its commit: %+v, want succeeded", l.Tasks[0])
+	}
+	a = runPage{} // (decoding into a map adds to it)
+	get(t, h, "/api/runs/F/"+id, &a)
+	if c := a.Steps[1].Counts; c["succeeded"] != n || c["running"] != 0 {
+		t.Errorf("Body counts after task 2's commit = %v, want %d succeeded", c, n)
+	}
+	for _, bad := range []string{"/tasks", "/tasks?step=..", "/tasks?step=a/b"} {
+		if w := do(t, h, "GET", "/api/runs/F/"+id+bad, ""); w.Code != http.StatusBadRequest {
+			t.Errorf("%s: %d %s, want 400", bad, w.Code, w.Body)
+		}
+	}
 }

@@ -46,6 +46,7 @@ func BenchmarkRunsPage(b *testing.B) {
 			}
 			// A server that just started: nothing of the index cached.
 			b.Run("list-cold", func(b *testing.B) {
+				defer reportCPU(b)()
 				for b.Loop() {
 					h := f.server(Options{Listen: "127.0.0.1:8324"})
 					if w := do(b, h, "GET", "/api/runs", ""); w.Code != 200 {
@@ -60,6 +61,7 @@ func BenchmarkRunsPage(b *testing.B) {
 				{"last-page", "/api/runs?offset=" + strconv.Itoa(n-50)},
 			} {
 				b.Run(p.name, func(b *testing.B) {
+					defer reportCPU(b)()
 					for b.Loop() {
 						get(b, p.path)
 					}
@@ -126,4 +128,46 @@ func BenchmarkLiveStatus(b *testing.B) {
 			b.ReportMetric(float64(worst.Milliseconds()), "worst-ms")
 		})
 	}
+}
+
+// BenchmarkRunPage is the run page's one answer for a run with a
+// 1,000-task foreach (issue 12: first paint <= 500 ms): from a server that
+// just started (every task read; cold) and from one that read the run
+// before (only the listings; warm, as on a reload).
+//
+//	go test ./rt/ui -run '^$' -bench RunPage -benchtime 20x
+func BenchmarkRunPage(b *testing.B) {
+	f := newFixture(b)
+	id := f.run("F", "u", "succeeded", t0)
+	f.task("F", id, "Start", "1", attempt{ok: true})
+	for i := range 1000 {
+		f.task("F", id, "Body", strconv.Itoa(2+i), attempt{ok: true})
+	}
+	f.task("F", id, "Join", "1002", attempt{ok: true})
+	f.task("F", id, "End", "1003", attempt{ok: true})
+	b.Run("cold", func(b *testing.B) {
+		defer reportCPU(b)()
+		for b.Loop() {
+			if w := do(b, f.server(Options{}), "GET", "/api/runs/F/"+id, ""); w.Code != 200 {
+				b.Fatal(w.Code)
+			}
+		}
+	})
+	b.Run("warm", func(b *testing.B) {
+		h := f.server(Options{})
+		defer reportCPU(b)()
+		for b.Loop() {
+			if w := do(b, h, "GET", "/api/runs/F/"+id, ""); w.Code != 200 {
+				b.Fatal(w.Code)
+			}
+		}
+	})
+}
+
+// reportCPU, deferred with its call, reports the process's CPU per op
+// (cpu-ms: the server's work, and the test client's, which a loaded
+// machine does not inflate the way it does wall time).
+func reportCPU(b *testing.B) func() {
+	start := cpuTime()
+	return func() { b.ReportMetric(float64(cpuTime()-start)/float64(time.Millisecond)/float64(b.N), "cpu-ms") }
 }

@@ -14,8 +14,9 @@ import (
 // is over it sends the last state and an "end" event, and closes.
 //
 // Reading the state is what costs: a listing per step and a read per task.
-// The stream keeps the tasks it saw succeed (a successful commit is never
-// rewritten), so each read is of the tasks still running, and it waits at
+// The server keeps the tasks it saw succeed (a successful commit is never
+// rewritten; see doneCache), so each read is of the tasks still running,
+// and the stream waits at
 // least as long as the last read took, so a slow datastore (S3 from afar)
 // is read at most half the time.
 const (
@@ -30,7 +31,7 @@ func (s *Server) apiEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	lc := &liveCache{done: map[string]taskRow{}}
+	lc := &liveCache{}
 	read := time.Now()
 	state, over, err := s.runState(ctx, p["flow"], p["run"], lc)
 	if err != nil {

@@ -22,7 +22,9 @@ import (
 // (headless Chromium): from a fresh navigation to the page drawn with its
 // data (app.js marks body[data-rendered] with performance.now(), so the
 // time origin is the navigation's start), reported as paint-ms (the mean)
-// and worst-paint-ms:
+// and worst-paint-ms, with where the time went (start-ms: the page until
+// it asks for its data; api-ms: the server's answers; draw-ms: after the
+// last answer) and what was drawn (dom-nodes) and fetched (api-kB):
 //
 //   - runs-local-10000: the runs page over 10,000 runs in a local
 //     datastore (target <= 300 ms);
@@ -122,7 +124,7 @@ func paint(b *testing.B, c *client.Client, path, sel string) {
 	srv.Start()
 	defer srv.Close()
 	ctx := benchBrowser(b)
-	var sum, worst, api float64
+	var sum, worst, api, start, draw, nodes, kb float64
 	for b.Loop() {
 		if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
 			b.Fatal(err)
@@ -131,17 +133,30 @@ func paint(b *testing.B, c *client.Client, path, sel string) {
 			chromedp.WaitVisible(chromedp.CSS(`body[data-rendered]`))); err != nil {
 			b.Fatal(err)
 		}
-		// The page's data requests, from their start to their last byte:
-		// what of the paint is the server's.
-		t, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`[+document.body.dataset.rendered,
-			performance.getEntriesByType("resource").filter(e => e.name.includes("/api/")).reduce((s, e) => s + e.responseEnd - e.startTime, 0)]`))
+		// Where the paint's time went: the page itself until its first
+		// data request (start), the data requests from their start to
+		// their last byte (api: the server's part), and drawing after the
+		// last answer (draw); and what it drew and fetched.
+		t, err := chromedp.Run(ctx, chromedp.Evaluate[[]float64](`(() => {
+			const a = performance.getEntriesByType("resource").filter(e => e.name.includes("/api/"));
+			const rendered = +document.body.dataset.rendered;
+			return [rendered, a.reduce((s, e) => s + e.responseEnd - e.startTime, 0),
+				a.length ? Math.min(...a.map(e => e.startTime)) : rendered, rendered - Math.max(0, ...a.map(e => e.responseEnd)),
+				document.getElementsByTagName("*").length, a.reduce((s, e) => s + e.encodedBodySize, 0) / 1024];
+		})()`))
 		if err != nil {
 			b.Fatal(err)
 		}
 		sum, worst, api = sum+t[0], max(worst, t[0]), api+t[1]
+		start, draw, nodes, kb = start+t[2], draw+t[3], t[4], t[5]
 	}
-	b.ReportMetric(api/float64(b.N), "api-ms")
-	b.ReportMetric(sum/float64(b.N), "paint-ms")
+	n := float64(b.N)
+	b.ReportMetric(api/n, "api-ms")
+	b.ReportMetric(start/n, "start-ms")
+	b.ReportMetric(draw/n, "draw-ms")
+	b.ReportMetric(nodes, "dom-nodes")
+	b.ReportMetric(kb, "api-kB")
+	b.ReportMetric(sum/n, "paint-ms")
 	b.ReportMetric(worst, "worst-paint-ms")
 }
 

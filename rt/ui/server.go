@@ -64,6 +64,7 @@ type Server struct {
 	opt   Options
 	mux   *http.ServeMux
 	hosts map[string]bool // accepted Host headers; nil: any (off loopback, where the token guards)
+	done  doneCache
 }
 
 // New returns the handler for c. The listen address must be a host:port.

@@ -29,7 +29,10 @@ const enc = encodeURIComponent;
 const runPath = (flow, id) => "/api/runs/" + enc(flow) + "/" + enc(id);
 
 function badge(status) { return el("span", { class: "status s-" + status, text: status }); }
-function when(t) { return t && !t.startsWith("0001") ? new Date(t).toLocaleString() : "-"; }
+// One formatter for every date (toLocaleString's output): toLocaleString
+// makes a formatter per call, which was most of drawing 50 rows.
+const dateFmt = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+function when(t) { return t && !t.startsWith("0001") ? dateFmt.format(new Date(t)) : "-"; }
 function duration(a, b) {
   if (!a || !b || b.startsWith("0001")) return "-";
   const ms = new Date(b) - new Date(a);
@@ -56,7 +59,9 @@ function route() {
   go.then(() => { document.body.dataset.rendered = performance.now().toFixed(1); }, fail);
 }
 window.addEventListener("hashchange", route);
-window.addEventListener("DOMContentLoaded", route);
+// The script is inlined at the end of the page's body (assets.go): the
+// elements above it are there, so the first page's data is asked for now.
+route();
 
 // ---- runs
 async function runsPage(q) {
@@ -128,13 +133,13 @@ async function runPage(flow, id) {
   const graphBox = el("div", { id: "graph" });
   const meta = (r) => "user " + r.user + " · started " + when(r.started) + " · " + duration(r.started, r.finished) + (r.origin ? " · resumed from " + r.origin : "");
   let open = null; // the step whose tasks are listed, redrawn with the graph
-  const pick = (d, name) => { open = name; showStep(d, name, steps); };
+  const pick = (d, name) => { open = name; showStep(d, name, steps).catch(fail); };
   const draw = (d) => {
     graphBox.replaceChildren(drawGraph(d, pick));
     document.getElementById("run-status")?.replaceChildren(badge(d.run.status));
     const m = document.getElementById("run-meta");
     if (m) m.textContent = meta(d.run);
-    if (open) showStep(d, open, steps, true);
+    if (open) showStep(d, open, steps, true).catch(e => document.getElementById("live-note")?.replaceChildren(e.message));
   };
   show(el("h1", {}, r.flow + " / run " + r.id + " ", el("span", { id: "run-status" }, badge(r.status))),
     el("p", { id: "run-meta" }, meta(r)),
@@ -166,7 +171,7 @@ async function editTags(r, change, drawTags) {
 
 const rank = ["failed", "running", "unfinished", "killed", "succeeded"];
 function stepStatus(st) {
-  if (!st || !st.tasks.length) return "pending";
+  if (!st || !st.n) return "pending";
   for (const s of rank) if (st.counts[s]) return s;
   return "pending";
 }
@@ -208,7 +213,7 @@ function drawGraph(d, pick) {
   }
   for (const n of nodes) {
     const st = byName[n], status = stepStatus(st), p = pos[n];
-    const tasks = st ? st.tasks.length : 0;
+    const tasks = st ? st.n : 0;
     const label = tasks > 1 ? `${st.counts.succeeded || 0}/${tasks} done` + (st.counts.running ? ` · ${st.counts.running} running` : "") + (st.counts.failed ? ` · ${st.counts.failed} failed` : "") : status;
     g.append(svg("g", { class: "node n-" + status, "data-step": n, "data-status": status, "data-tasks": tasks, "data-done": st ? st.counts.succeeded || 0 : 0, transform: `translate(${p.x},${p.y})`,
       onclick: () => pick(d, n) },
@@ -221,12 +226,20 @@ function drawGraph(d, pick) {
 }
 
 // showStep lists a step's tasks, or opens its only one (not on a redraw).
-function showStep(d, name, box, redraw) {
+// A wide step's list is not in the run's answer: it is fetched when shown,
+// and on a live redraw again only if the step's counts changed.
+let listed = null; // what the list on screen shows: run, step and counts
+async function showStep(d, name, box, redraw) {
   const st = d.steps.find(s => s.name === name);
-  if (!st || !st.tasks.length) { box.replaceChildren(el("p", { class: "muted", text: name + " has no tasks yet" })); return; }
-  if (st.tasks.length === 1 && !redraw) { location.hash = "#/task/" + [d.run.flow, d.run.id, name, st.tasks[0].id].map(enc).join("/"); return; }
-  box.replaceChildren(el("h2", { text: name + ": " + st.tasks.length + " tasks" }),
-    el("div", { class: "tasklist", id: "tasklist" }, st.tasks.map(t => el("a", { href: "#/task/" + [d.run.flow, d.run.id, name, t.id].map(enc).join("/"), "data-task": t.id }, badge(t.status), " " + t.id))));
+  if (!st || !st.n) { listed = null; box.replaceChildren(el("p", { class: "muted", text: name + " has no tasks yet" })); return; }
+  if (st.n === 1 && !redraw) { location.hash = "#/task/" + [d.run.flow, d.run.id, name, st.tasks[0].id].map(enc).join("/"); return; }
+  const key = JSON.stringify([d.run.flow, d.run.id, name, st.counts]);
+  if (redraw && listed === key) return;
+  listed = key;
+  const tasks = st.tasks || (await api(runPath(d.run.flow, d.run.id) + "/tasks?step=" + enc(name))).tasks;
+  if (listed !== key) return; // another list was asked for meanwhile
+  box.replaceChildren(el("h2", { text: name + ": " + tasks.length + " tasks" }),
+    el("div", { class: "tasklist", id: "tasklist" }, tasks.map(t => el("a", { href: "#/task/" + [d.run.flow, d.run.id, name, t.id].map(enc).join("/"), "data-task": t.id }, badge(t.status), " " + t.id))));
 }
 
 // ---- one task: logs with attempts, artifacts rendered
