@@ -71,7 +71,7 @@ func (s *Step) tasks() ([]*Task, error) {
 	}
 	out := make([]*Task, len(ids))
 	for i, id := range ids {
-		t, err := loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
+		t, err := loadTask(s.run.c, s.run, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
 		if err != nil {
 			return nil, err
 		}
@@ -101,7 +101,7 @@ func (s *Step) TasksIf(ctx context.Context, load func(id string) bool) (ids []st
 		if !load(id) {
 			continue
 		}
-		if tasks[i], err = loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id}); err != nil {
+		if tasks[i], err = loadTask(s.run.c, s.run, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id}); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -127,5 +127,5 @@ func (s *Step) TaskByID(ctx context.Context, id string) (*Task, error) {
 	if !slices.Contains(ids, id) {
 		return nil, notFound("step %s has no task %q", s.Path(), id)
 	}
-	return loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
+	return loadTask(s.run.c, s.run, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
 }
