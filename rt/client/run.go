@@ -87,6 +87,20 @@ func (r *Run) Started() time.Time { return r.rec.Started }
 // FinishedAt is when the run finished; zero while it runs.
 func (r *Run) FinishedAt() time.Time { return r.rec.Finished }
 
+// killCause says how a killed run was told killed, for a killed task's
+// message.
+func (r *Run) killCause() string {
+	switch {
+	case r.rec.Status == string(StatusKilled):
+		return "its run was stopped"
+	case r.rec.PID > 0:
+		return fmt.Sprintf("its run's scheduler (pid %d) is gone", r.rec.PID)
+	case !r.rec.LastBeat.IsZero():
+		return fmt.Sprintf("its run's heartbeats stopped at %s", r.rec.LastBeat.UTC().Format("2006-01-02 15:04:05 MST"))
+	}
+	return "its run was killed"
+}
+
 // Finished reports whether the run is over: succeeded, failed or killed.
 func (r *Run) Finished() bool { return r.Status().Finished() }
 

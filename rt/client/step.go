@@ -72,7 +72,7 @@ func (s *Step) tasks() ([]*Task, error) {
 	}
 	out := make([]*Task, len(ids))
 	for i, id := range ids {
-		t, err := loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
+		t, err := loadTask(s.run.c, s.run, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
 		if err != nil {
 			return nil, err
 		}
@@ -113,7 +113,7 @@ func (s *Step) TasksIf(ctx context.Context, load func(id string) bool) (ids []st
 		wg.Go(func() {
 			for k := range next {
 				i := want[k]
-				tasks[i], errs[k] = loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: ids[i]})
+				tasks[i], errs[k] = loadTask(s.run.c, s.run, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: ids[i]})
 			}
 		})
 	}
@@ -152,5 +152,5 @@ func (s *Step) TaskByID(ctx context.Context, id string) (*Task, error) {
 	if !slices.Contains(ids, id) {
 		return nil, notFound("step %s has no task %q", s.Path(), id)
 	}
-	return loadTask(s.run.c, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
+	return loadTask(s.run.c, s.run, store.TaskPath{Flow: s.run.rec.Flow, Run: s.run.rec.ID, Step: s.name, Task: id})
 }

@@ -24,14 +24,17 @@ type Task struct {
 	path store.TaskPath
 	err  error
 	done *store.Done // latest committed attempt; nil while the task runs or after a crash
+	// run is the run t was looked up through, whose liveness is the
+	// task's (Killed); nil for a task of another run (a clone's origin).
+	run *Run
 
 	mu   sync.Mutex
 	data *store.TaskData
 }
 
 // loadTask reads the task's latest commit marker.
-func loadTask(c *Client, p store.TaskPath) (*Task, error) {
-	t := &Task{c: c, path: p}
+func loadTask(c *Client, run *Run, p store.TaskPath) (*Task, error) {
+	t := &Task{c: c, run: run, path: p}
 	d, err := c.st.LatestDone(p)
 	switch {
 	case err == nil:
@@ -72,6 +75,48 @@ func (t *Task) Finished() bool { return t.err == nil && t.done != nil }
 // Successful reports whether the latest committed attempt succeeded. A step
 // whose failure was caught by //flow:catch succeeded.
 func (t *Task) Successful() bool { return t.Finished() && t.done.OK }
+
+// Killed reports whether an attempt of the task was running when its run
+// was killed, so that it never finishes: the run's scheduler died (a
+// local run: the PID rule of Run.Status), or, for a run a cloud engine
+// drives, its tasks' heartbeats stopped. The liveness is the run's, as
+// the heartbeats are: a task whose pod died while another task of its run
+// still beats reads as running until the run's heartbeats stop too. A
+// task whose last attempt committed (succeeded, or failed for good) was
+// not killed.
+func (t *Task) Killed() bool {
+	_, ok := t.killed()
+	return ok
+}
+
+// KillCause says, for a killed task, which attempt was killed and how its
+// run's death was told, as one phrase ("attempt 0 never finished: its
+// run's heartbeats stopped at 14:52:01 UTC"); "" for a task that was not
+// killed.
+func (t *Task) KillCause() string {
+	a, ok := t.killed()
+	if !ok {
+		return ""
+	}
+	return fmt.Sprintf("attempt %d never finished: %s", a, t.run.killCause())
+}
+
+// killed is the attempt that was running when the task's run was killed.
+func (t *Task) killed() (attempt int, ok bool) {
+	if t.err != nil || t.run == nil || t.Successful() || t.run.Status() != StatusKilled {
+		return 0, false
+	}
+	have, err := t.c.st.ListAttempts(t.path)
+	if err != nil || len(have) == 0 {
+		// Listed as a task but no attempt file yet: it died starting.
+		return 0, t.done == nil
+	}
+	last := have[len(have)-1]
+	if t.done != nil && t.done.Attempt >= last {
+		return 0, false // its last attempt failed and committed that
+	}
+	return last, true
+}
 
 // Attempt is the number of the latest committed attempt (0 for the first).
 func (t *Task) Attempt() int {
@@ -178,7 +223,11 @@ func (t *Task) relative(runStepTask string) (*Task, error) {
 	if strings.HasPrefix(r.Step, "_") {
 		return nil, nil
 	}
-	return loadTask(t.c, store.TaskPath{Flow: t.path.Flow, Run: r.Run, Step: r.Step, Task: r.Task})
+	var run *Run
+	if r.Run == t.path.Run {
+		run = t.run
+	}
+	return loadTask(t.c, run, store.TaskPath{Flow: t.path.Flow, Run: r.Run, Step: r.Step, Task: r.Task})
 }
 
 // Artifacts returns the names of the task's artifacts, sorted.
@@ -247,6 +296,9 @@ func (t *Task) taskData(ctx context.Context) (*store.TaskData, error) {
 	if t.data != nil {
 		return t.data, nil
 	}
+	if why := t.KillCause(); why != "" && t.done == nil {
+		return nil, fmt.Errorf("task %s was killed (%s); resume its run to finish it", t.Path(), why)
+	}
 	if t.done == nil {
 		return nil, fmt.Errorf("task %s has not finished (no committed attempt); wait for it, or resume its run if it crashed", t.Path())
 	}
@@ -272,7 +324,8 @@ func (t *Task) Attempts(ctx context.Context) ([]int, error) {
 }
 
 // Log opens the stream ("stdout" or "stderr") of one attempt; attempt < 0
-// means the latest committed one (or 0 while the first runs). An attempt
+// means the latest committed one (or 0 while the first runs), or, for a
+// killed task, the attempt that was killed: its output up to the kill. An attempt
 // the task does not have is an error naming the ones it has. A clone's logs
 // are its origin's.
 func (t *Task) Log(ctx context.Context, stream string, attempt int) (io.ReadCloser, error) {
@@ -281,6 +334,9 @@ func (t *Task) Log(ctx context.Context, stream string, attempt int) (io.ReadClos
 	}
 	if attempt < 0 {
 		attempt = t.Attempt()
+		if a, ok := t.killed(); ok {
+			attempt = a
+		}
 	} else {
 		have, err := t.c.st.ListAttempts(t.path)
 		if err != nil {

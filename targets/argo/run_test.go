@@ -2,7 +2,6 @@ package argo_test
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -350,10 +349,6 @@ func run(t *testing.T, bin, dir string, args ...string) string {
 // endHashes are End's artifact hashes of run, by name.
 func endHashes(t *testing.T, bin, dir, runID string, skip []string) map[string]string {
 	t.Helper()
-	var ps []struct {
-		Step string
-	}
-	_ = ps
 	path := filepath.Join(dir, ".flowc")
 	flow := ""
 	entries, _ := os.ReadDir(path)
@@ -370,22 +365,7 @@ func endHashes(t *testing.T, bin, dir, runID string, skip []string) map[string]s
 	if err != nil {
 		t.Fatal(err)
 	}
-	var data struct {
-		Artifacts map[string]struct {
-			Hash string `json:"hash"`
-		} `json:"artifacts"`
-	}
-	if err := json.Unmarshal(b, &data); err != nil {
-		t.Fatal(err)
-	}
-	out := map[string]string{}
-	for k, a := range data.Artifacts {
-		out[k] = a.Hash
-	}
-	for _, k := range skip {
-		delete(out, k)
-	}
-	return out
+	return artifactHashes(t, b, skip)
 }
 
 var (

@@ -41,18 +41,13 @@ type k8sNamespace struct {
 
 type argoCreateCmd struct {
 	k8sNamespace
-	OnlyYAML         bool     `name:"only-yaml" help:"Print the objects and call no API."`
-	Image            string   `placeholder:"REF" help:"A finished image with this binary at /flowc/flow, for every step."`
-	ImageRepository  string   `placeholder:"R" help:"Push the code package to this repository (ECR or any OCI registry)."`
-	BaseImage        string   `placeholder:"B" help:"Base image of the code package (default: an empty image)."`
-	Platform         string   `default:"linux/amd64" placeholder:"linux/amd64|linux/arm64" help:"The platform the tasks run on."`
-	Binary           string   `placeholder:"FILE" help:"The flow binary to ship (default: this binary, or one built for --platform)."`
-	MaxWorkers       int      `default:"100" help:"Run at most this many tasks of a run at once (the workflow's parallelism)."`
-	MaxNumSplits     int      `default:"100" help:"Fail a foreach that has more splits than this."`
-	Secret           []string `sep:"none" placeholder:"NAME=SECRET/KEY" help:"Give the tasks environment variable NAME from a Kubernetes Secret's key, or every key of a Secret (repeatable)."`
-	ServiceAccount   string   `placeholder:"SA" help:"Service account of the pods (default: the namespace's)."`
-	Authorize        string   `placeholder:"TOKEN" help:"The production token of a deployment someone else created."`
-	GenerateNewToken bool     `help:"Mint a new production token (the runs move to a new namespace)."`
+	createFlags
+	OnlyYAML       bool     `name:"only-yaml" help:"Print the objects and call no API."`
+	Binary         string   `placeholder:"FILE" help:"The flow binary to ship (default: this binary, or one built for --platform)."`
+	MaxWorkers     int      `default:"100" help:"Run at most this many tasks of a run at once (the workflow's parallelism)."`
+	MaxNumSplits   int      `default:"100" help:"Fail a foreach that has more splits than this."`
+	Secret         []string `sep:"none" placeholder:"NAME=SECRET/KEY" help:"Give the tasks environment variable NAME from a Kubernetes Secret's key, or every key of a Secret (repeatable)."`
+	ServiceAccount string   `placeholder:"SA" help:"Service account of the pods (default: the namespace's)."`
 }
 
 type argoTriggerCmd struct {

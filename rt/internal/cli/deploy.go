@@ -37,3 +37,16 @@ func (c *deployCmds) takeArgs(args []string) ([]string, error) {
 	}
 	return c.Argo.takeName(args)
 }
+
+// createFlags are the options that both targets' create take with the
+// same meaning (DESIGN §7, §8.1): the code package's image and the
+// production token. One definition, so the two commands spell and
+// explain them alike; each command adds its engine's own.
+type createFlags struct {
+	Image            string `placeholder:"REF" help:"A finished image with this binary at /flowc/flow, for every step, instead of pushing one."`
+	ImageRepository  string `placeholder:"R" help:"Push the code package to this repository (ECR or any OCI registry)."`
+	BaseImage        string `placeholder:"B" help:"Base image of the code package (default: an empty image)."`
+	Platform         string `default:"linux/amd64" placeholder:"linux/amd64|linux/arm64" help:"The platform the tasks run on."`
+	Authorize        string `placeholder:"TOKEN" help:"The production token of a deployment someone else created."`
+	GenerateNewToken bool   `help:"Mint a new production token (the runs move to a new namespace)."`
+}

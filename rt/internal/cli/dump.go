@@ -110,6 +110,10 @@ func skippedNote(t target, skipped []error, total int) string {
 
 func (c *dumpCmd) read(e *Env, task *client.Task) (*taskDump, error) {
 	tp := task.RunID() + "/" + task.Step() + "/" + task.ID()
+	if why := task.KillCause(); why != "" {
+		// Before Finished: a task killed in a retry has a failed commit.
+		return nil, &notDone{fmt.Sprintf("task %s was killed (%s)", tp, why)}
+	}
 	if !task.Finished() {
 		return nil, &notDone{fmt.Sprintf("task %s has not finished", tp)}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/flowc-dev/flowc/rt/client"
 )
@@ -39,6 +40,7 @@ func (c *logsCmd) Run(e *Env) error {
 	w := bufio.NewWriter(e.Stdout)
 	defer w.Flush()
 	var missing error
+	var killed []string // noted on stderr after the output, which is up to the kill
 	shown := 0
 	for _, task := range tasks {
 		rc, err := task.Log(e.Ctx, stream, c.Attempt)
@@ -55,6 +57,14 @@ func (c *logsCmd) Run(e *Env) error {
 		if attempt < 0 {
 			attempt = task.Attempt()
 		}
+		if why := task.KillCause(); why != "" {
+			// Log showed the killed attempt, the last one started,
+			// unless another was asked for.
+			if have, err := task.Attempts(e.Ctx); err == nil && len(have) > 0 && (c.Attempt < 0 || c.Attempt == have[len(have)-1]) {
+				attempt = have[len(have)-1]
+				killed = append(killed, fmt.Sprintf("task %s/%s/%s was killed (%s)", task.RunID(), task.Step(), task.ID(), why))
+			}
+		}
 		if len(tasks) > 1 {
 			fmt.Fprintf(w, "==> %s/%s/%s (attempt %d) <==\n", task.RunID(), task.Step(), task.ID(), attempt)
 		}
@@ -64,6 +74,14 @@ func (c *logsCmd) Run(e *Env) error {
 			return err
 		}
 		shown++
+	}
+	if len(killed) > 0 {
+		w.Flush()
+		note := killed[0]
+		if len(killed) > 1 {
+			note = fmt.Sprintf("%d tasks of %s/%s were killed: %s", len(killed), t.run, t.step, strings.Join(killed, "; "))
+		}
+		fmt.Fprintf(e.Stderr, "%s: note: %s; the output shown ends at the kill\n", e.Name, clipLine(note))
 	}
 	if shown == 0 && missing != nil {
 		return fmt.Errorf("no task of step %q in run %s has attempt %d; the last one's: %w", t.step, t.run, c.Attempt, missing)

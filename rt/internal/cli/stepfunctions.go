@@ -85,21 +85,16 @@ func (c *stepFunctionsCmd) takeName(args []string) ([]string, error) {
 }
 
 type sfnCreateCmd struct {
-	OnlyJSON         bool     `name:"only-json" help:"Print the state machine definition and call no AWS API."`
-	JobQueue         string   `placeholder:"Q" help:"The AWS Batch job queue (//flow:batch queue= wins)."`
-	JobRole          string   `placeholder:"ARN" help:"The IAM role of the tasks (//flow:batch iam_role= wins)."`
-	SFNRole          string   `name:"sfn-role" placeholder:"ARN" help:"The IAM role of the state machine."`
-	SchedulerRole    string   `placeholder:"ARN" help:"The IAM role EventBridge Scheduler starts a //flow:schedule's runs with."`
-	ImageRepository  string   `placeholder:"R" help:"Push the code package to this repository (ECR or any OCI registry)."`
-	BaseImage        string   `placeholder:"B" help:"Put the binary on this image (default: an empty image)."`
-	Image            string   `placeholder:"REF" help:"A finished image with this binary at /flowc/flow, instead of pushing one."`
-	Platform         string   `default:"linux/amd64" placeholder:"P" help:"The platform the tasks run on."`
-	MaxWorkers       int      `placeholder:"N" help:"Cap a Distributed Map's concurrency (array jobs and splits have no cap of their own)."`
-	MaxNumSplits     int      `default:"100" help:"The largest foreach a run allows; over 10,000 adds a Distributed Map."`
-	Secret           []string `sep:"none" placeholder:"NAME=REF" help:"Give every task the Secrets Manager or SSM secret REF as $NAME (repeatable)."`
-	Authorize        string   `placeholder:"TOKEN" help:"The production token of a deployment someone else made."`
-	GenerateNewToken bool     `help:"Rotate the deployment's production token."`
-	Tag              []string `sep:"none" placeholder:"TAG" help:"Tag every run of the deployment (repeatable), as run --tag does."`
+	createFlags
+	OnlyJSON      bool     `name:"only-json" help:"Print the state machine definition and call no AWS API."`
+	JobQueue      string   `placeholder:"Q" help:"The AWS Batch job queue (//flow:batch queue= wins)."`
+	JobRole       string   `placeholder:"ARN" help:"The IAM role of the tasks (//flow:batch iam_role= wins)."`
+	SFNRole       string   `name:"sfn-role" placeholder:"ARN" help:"The IAM role of the state machine."`
+	SchedulerRole string   `placeholder:"ARN" help:"The IAM role EventBridge Scheduler starts a //flow:schedule's runs with."`
+	MaxWorkers    int      `placeholder:"N" help:"Cap a Distributed Map's concurrency (array jobs and splits have no cap of their own)."`
+	MaxNumSplits  int      `default:"100" help:"The largest foreach a run allows; over 10,000 adds a Distributed Map."`
+	Secret        []string `sep:"none" placeholder:"NAME=REF" help:"Give every task the Secrets Manager or SSM secret REF as $NAME (repeatable)."`
+	Tag           []string `sep:"none" placeholder:"TAG" help:"Tag every run of the deployment (repeatable), as run --tag does."`
 }
 
 // options are the definition's settings; token "" stands for the one
