@@ -88,10 +88,10 @@ func TestBatches(t *testing.T) {
 	})
 }
 
-// hold keeps the batcher's two workers busy for 300 ms, so that the writes
+// hold keeps the batcher's workers busy for 300 ms, so that the writes
 // sent meanwhile queue up and run as batches.
 func hold(b *batcher, wg *sync.WaitGroup) {
-	for range 2 {
+	for range b.workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
