@@ -386,6 +386,59 @@ func TestService(t *testing.T) {
 		}
 	})
 
+	// A task that died between recording its end and writing its marker:
+	// its scheduler's uncommitted end replaces the recorded one, and takes
+	// back the winner it made; the next attempt that ends well wins.
+	t.Run("AnUncommittedEndReplacesTheRecordedOne", func(t *testing.T) {
+		e := newEnv(t, pg, "")
+		r := e.mint("F", "alice")
+		ap := func(n int) string { return mdapi.AttemptPath("F", r.ID, "A", "0", n) }
+		start := mdapi.AttemptStart{PID: 42, Started: time.Now().UTC()}
+		hash := strings.Repeat("ab", 32)
+		ok := mdapi.AttemptDone{OK: true, Finished: time.Now().UTC(), Origin: "1/A/0",
+			Artifacts: map[string]mdapi.Artifact{"X": {Hash: hash, Type: "int", Size: 2}}}
+		e.do("PUT", ap(0), start, nil)
+		if code, msg := e.do("PUT", ap(0)+"/done", ok, nil); code != 200 {
+			t.Fatalf("done: %d %s", code, msg)
+		}
+		lost := mdapi.AttemptDone{OK: false, Finished: time.Now().UTC(), Error: "the task process exited (signal: killed) without committing"}
+		if code, _ := e.do("PUT", ap(0)+"/done", lost, nil); code != 409 {
+			t.Errorf("a different end, not marked uncommitted: %d, want 409", code)
+		}
+		bad := lost
+		bad.Uncommitted, bad.OK = true, true
+		if code, _ := e.do("PUT", ap(0)+"/done", bad, nil); code != 400 {
+			t.Errorf("an uncommitted end that says ok: %d, want 400", code)
+		}
+		lost.Uncommitted = true
+		for range 2 { // and again, as a retry would
+			if code, msg := e.do("PUT", ap(0)+"/done", lost, nil); code != 200 {
+				t.Fatalf("the uncommitted end: %d %s", code, msg)
+			}
+		}
+		var task mdapi.Task
+		e.do("GET", mdapi.TaskPath("F", r.ID, "A", "0"), nil, &task)
+		if task.Status != "failed" || task.Winner != nil || task.Origin != "" || len(task.Attempts) != 1 ||
+			task.Attempts[0].Done == nil || task.Attempts[0].Done.OK || task.Attempts[0].Done.Artifacts != nil || task.Attempts[0].Done.Uncommitted {
+			t.Errorf("after the uncommitted end: %+v", task)
+		}
+		e.do("PUT", ap(1), start, nil)
+		if code, msg := e.do("PUT", ap(1)+"/done", ok, nil); code != 200 {
+			t.Fatalf("the retry's end: %d %s", code, msg)
+		}
+		e.do("GET", mdapi.TaskPath("F", r.ID, "A", "0"), nil, &task)
+		if task.Status != "succeeded" || task.Winner == nil || *task.Winner != 1 || task.Origin != "1/A/0" {
+			t.Errorf("after the retry: %+v", task)
+		}
+		// An uncommitted end of another attempt leaves the winner alone.
+		e.do("PUT", ap(2), start, nil)
+		e.do("PUT", ap(2)+"/done", lost, nil)
+		e.do("GET", mdapi.TaskPath("F", r.ID, "A", "0"), nil, &task)
+		if task.Winner == nil || *task.Winner != 1 {
+			t.Errorf("after another attempt's uncommitted end: winner %v, want 1", task.Winner)
+		}
+	})
+
 	t.Run("TokenIsRequired", func(t *testing.T) {
 		e := newEnv(t, pg, "s3cret")
 		e.mint("F", "alice")

@@ -311,6 +311,9 @@ func checkDone(in *mdapi.AttemptDone) error {
 	if in.Finished.IsZero() {
 		return errors.New("attempt done has no finished time; send when it finished")
 	}
+	if in.Uncommitted && (in.OK || len(in.Artifacts) > 0) {
+		return errors.New("an uncommitted end is a failure without artifacts; send ok false and no artifacts")
+	}
 	if len(in.Error) > 64<<10 {
 		return errors.New("error text is over 64 KiB; send its first line")
 	}
@@ -369,19 +372,20 @@ func checkDone(in *mdapi.AttemptDone) error {
 
 // doneSQL records an attempt's end ($6-$8), its artifact index entries
 // ($11, a JSON object) and, for the first successful attempt, its task's
-// winner and origin ($9). The sub-statements see the rows as they were before the
+// winner and origin ($9). An uncommitted end ($12) replaces the end
+// recorded before, and takes back the winner that end made. The sub-statements see the rows as they were before the
 // statement: prev is the end already recorded, if any. It answers how many
 // attempts it recorded (0 or 1), whether the attempt was started and
 // whether its recorded end is this one.
 const doneSQL = `
 	WITH a AS (
 		UPDATE attempts SET done = $6::jsonb, ok = $7, finished = $8, artifacts = $11::jsonb
-		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND attempt = $5 AND done IS NULL
+		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND attempt = $5 AND (done IS NULL OR $12)
 		RETURNING 1),
 	t AS (
 		UPDATE tasks SET
-			winner = CASE WHEN $7 AND winner IS NULL THEN $5 ELSE winner END,
-			origin = CASE WHEN $7 AND winner IS NULL THEN $9 ELSE origin END,
+			winner = CASE WHEN $7 AND winner IS NULL THEN $5 WHEN $12 AND winner = $5 THEN NULL ELSE winner END,
+			origin = CASE WHEN $7 AND winner IS NULL THEN $9 WHEN $12 AND winner = $5 THEN '' ELSE origin END,
 			foreach_stack = coalesce($10::jsonb, foreach_stack), heartbeat = now()
 		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND EXISTS (SELECT 1 FROM a)),
 	prev AS (
@@ -393,8 +397,9 @@ const doneSQL = `
 // log locations, in one statement: a client sends it before writing the
 // commit marker, so a committed attempt is always recorded. Repeating it
 // is a no-op; a different end of the same attempt is a conflict (a
-// committed attempt is never rewritten). The first successful attempt of a
-// task is its winner.
+// committed attempt is never rewritten), but for an uncommitted one, which
+// a scheduler sends when it knows there is no marker. The first successful
+// attempt of a task is its winner.
 func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathIDs(w, r, "flow", "run", "step", "task", "attempt")
 	if !ok {
@@ -421,6 +426,8 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 		arts = string(b)
 	}
 	in.Artifacts = nil
+	uncommitted := in.Uncommitted
+	in.Uncommitted = false // what is stored is how the attempt ended
 	done, _ := json.Marshal(&in)
 	var stack any
 	if len(in.ForeachStack) > 0 {
@@ -430,7 +437,7 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 	var recorded int
 	var exists, same bool
 	err = s.writes.do(r.Context(), id.key(), doneSQL,
-		[]any{id.flow, id.run, id.step, id.task, id.attempt, string(done), in.OK, in.Finished, in.Origin, stack, arts},
+		[]any{id.flow, id.run, id.step, id.task, id.attempt, string(done), in.OK, in.Finished, in.Origin, stack, arts, uncommitted},
 		&recorded, &exists, &same)
 	switch {
 	case err != nil:
