@@ -21,7 +21,7 @@
 //	GET    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}                 Task, with its attempts
 //	POST   /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/heartbeat       Heartbeat
 //	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}    AttemptStart (idempotent); Recorded out
-//	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}/done   AttemptDone (idempotent; a different one is 409); Recorded out
+//	PUT    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}/done   AttemptDone (idempotent; a different one is 409 unless uncommitted); Recorded out
 //	GET    /v1/flows/{flow}/runs/{run}/steps/{step}/tasks/{task}/attempts/{n}    Attempt
 //
 // Every write is idempotent (a mint through its Idempotency-Key), so a
@@ -196,6 +196,13 @@ type AttemptDone struct {
 	ForeachStack []ForeachFrame      `json:"foreach_stack,omitempty"`
 	Artifacts    map[string]Artifact `json:"artifacts,omitempty"`
 	Logs         []LogLocation       `json:"logs,omitempty"`
+	// Uncommitted marks a scheduler's record of a failed attempt whose
+	// process ended without its commit marker. It replaces an end the
+	// task recorded before it died (between its end and its marker), and
+	// the task's winner if that end made it one: that attempt never
+	// committed. Only OK false; sent only then, so a service that does not
+	// know the field is not sent it otherwise.
+	Uncommitted bool `json:"uncommitted,omitempty"`
 }
 
 // Attempt is GET .../attempts/{n}.

@@ -45,17 +45,18 @@ type write struct {
 }
 
 type batcher struct {
-	pool  *pgxpool.Pool
-	queue chan *write
-	stop  chan struct{}
-	wg    sync.WaitGroup
+	pool    *pgxpool.Pool
+	workers int
+	queue   chan *write
+	stop    chan struct{}
+	wg      sync.WaitGroup
 	// batched counts the writes that ran in a batch of several, split
 	// the batches run again one by one; for the tests.
 	batched, split atomic.Int64
 }
 
 func newBatcher(pool *pgxpool.Pool, workers int) *batcher {
-	b := &batcher{pool: pool, queue: make(chan *write, 4*maxBatch), stop: make(chan struct{})}
+	b := &batcher{pool: pool, workers: workers, queue: make(chan *write, 4*maxBatch), stop: make(chan struct{})}
 	for range workers {
 		b.wg.Add(1)
 		go b.work()

@@ -83,12 +83,15 @@ func New(ctx context.Context, cfg Config) (*Service, error) {
 		pool.Close()
 		return nil, fmt.Errorf("reading the database's clock: %w", err)
 	}
-	// Two batches at a time: one is filled while the other runs. More
-	// make smaller batches, which cost the database more per write.
-	// pgxpool's default pool (a connection per CPU, at least 4) leaves the
-	// others to the reads.
-	nw := max(int(pcfg.MaxConns)/4, 2)
-	s.writes = newBatcher(pool, nw)
+	// One batch at a time: the next one fills while it runs, so under load
+	// the batches are as large as they get. Each batch is a commit, and a
+	// commit (its WAL flush) is what the database spends most on; with a
+	// second worker the batches were half as large and an attempt cost the
+	// database and the service a fifth more CPU (bench/metadata.sh). A
+	// batch of 64 takes a few milliseconds, so one worker still records
+	// thousands of attempts a second; pgxpool's other connections (one per
+	// CPU, at least 4) serve the reads.
+	s.writes = newBatcher(pool, 1)
 	if cfg.Token != "" {
 		s.tokenHash = sha256.Sum256([]byte(cfg.Token))
 	}

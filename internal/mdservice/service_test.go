@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/flowc-dev/flowc/internal/mdapi"
 	"github.com/flowc-dev/flowc/internal/testenv/pgtest"
+	"github.com/jackc/pgx/v5"
 )
 
 // env is one service over a fresh database of a shared server.
@@ -384,6 +386,59 @@ func TestService(t *testing.T) {
 		}
 	})
 
+	// A task that died between recording its end and writing its marker:
+	// its scheduler's uncommitted end replaces the recorded one, and takes
+	// back the winner it made; the next attempt that ends well wins.
+	t.Run("AnUncommittedEndReplacesTheRecordedOne", func(t *testing.T) {
+		e := newEnv(t, pg, "")
+		r := e.mint("F", "alice")
+		ap := func(n int) string { return mdapi.AttemptPath("F", r.ID, "A", "0", n) }
+		start := mdapi.AttemptStart{PID: 42, Started: time.Now().UTC()}
+		hash := strings.Repeat("ab", 32)
+		ok := mdapi.AttemptDone{OK: true, Finished: time.Now().UTC(), Origin: "1/A/0",
+			Artifacts: map[string]mdapi.Artifact{"X": {Hash: hash, Type: "int", Size: 2}}}
+		e.do("PUT", ap(0), start, nil)
+		if code, msg := e.do("PUT", ap(0)+"/done", ok, nil); code != 200 {
+			t.Fatalf("done: %d %s", code, msg)
+		}
+		lost := mdapi.AttemptDone{OK: false, Finished: time.Now().UTC(), Error: "the task process exited (signal: killed) without committing"}
+		if code, _ := e.do("PUT", ap(0)+"/done", lost, nil); code != 409 {
+			t.Errorf("a different end, not marked uncommitted: %d, want 409", code)
+		}
+		bad := lost
+		bad.Uncommitted, bad.OK = true, true
+		if code, _ := e.do("PUT", ap(0)+"/done", bad, nil); code != 400 {
+			t.Errorf("an uncommitted end that says ok: %d, want 400", code)
+		}
+		lost.Uncommitted = true
+		for range 2 { // and again, as a retry would
+			if code, msg := e.do("PUT", ap(0)+"/done", lost, nil); code != 200 {
+				t.Fatalf("the uncommitted end: %d %s", code, msg)
+			}
+		}
+		var task mdapi.Task
+		e.do("GET", mdapi.TaskPath("F", r.ID, "A", "0"), nil, &task)
+		if task.Status != "failed" || task.Winner != nil || task.Origin != "" || len(task.Attempts) != 1 ||
+			task.Attempts[0].Done == nil || task.Attempts[0].Done.OK || task.Attempts[0].Done.Artifacts != nil || task.Attempts[0].Done.Uncommitted {
+			t.Errorf("after the uncommitted end: %+v", task)
+		}
+		e.do("PUT", ap(1), start, nil)
+		if code, msg := e.do("PUT", ap(1)+"/done", ok, nil); code != 200 {
+			t.Fatalf("the retry's end: %d %s", code, msg)
+		}
+		e.do("GET", mdapi.TaskPath("F", r.ID, "A", "0"), nil, &task)
+		if task.Status != "succeeded" || task.Winner == nil || *task.Winner != 1 || task.Origin != "1/A/0" {
+			t.Errorf("after the retry: %+v", task)
+		}
+		// An uncommitted end of another attempt leaves the winner alone.
+		e.do("PUT", ap(2), start, nil)
+		e.do("PUT", ap(2)+"/done", lost, nil)
+		e.do("GET", mdapi.TaskPath("F", r.ID, "A", "0"), nil, &task)
+		if task.Winner == nil || *task.Winner != 1 {
+			t.Errorf("after another attempt's uncommitted end: winner %v, want 1", task.Winner)
+		}
+	})
+
 	t.Run("TokenIsRequired", func(t *testing.T) {
 		e := newEnv(t, pg, "s3cret")
 		e.mint("F", "alice")
@@ -446,7 +501,7 @@ func TestService(t *testing.T) {
 		if code, _ := e.do("PUT", mdapi.AttemptPath("F", r.ID, "S", "0", 0)+"/done", done, nil); code != 400 {
 			t.Errorf("an artifact with a bad hash: %d", code)
 		}
-		if n, m := e.count("runs"), e.count("artifacts"); n != 1 || m != 0 {
+		if n, m := e.count("runs"), e.count("attempts WHERE artifacts IS NOT NULL"); n != 1 || m != 0 {
 			t.Errorf("%d runs and %d artifacts stored, want 1 and 0", n, m)
 		}
 	})
@@ -483,6 +538,69 @@ func TestService(t *testing.T) {
 		svc.pool.Exec(context.Background(), "INSERT INTO schema_migrations (version, name) VALUES (999, 'future')")
 		if _, err := New(context.Background(), Config{DatabaseURL: url}); err == nil || !strings.Contains(err.Error(), "newer than this flowc's") {
 			t.Errorf("a database from a newer flowc: %v", err)
+		}
+	})
+
+	// A database written by a service at schema 3, whose artifact index
+	// entries had a table of their own: migration 4 moves them into their
+	// attempts, and they read back as they were written.
+	t.Run("ArtifactsMoveIntoTheirAttempts", func(t *testing.T) {
+		url := pg.NewDatabase(t)
+		ctx := context.Background()
+		conn, err := pgx.Connect(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close(ctx)
+		ms, err := migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range ms[:3] {
+			if _, err := conn.Exec(ctx, m.sql); err != nil {
+				t.Fatalf("%s: %v", m.name, err)
+			}
+		}
+		hash := strings.Repeat("ab", 32)
+		_, err = conn.Exec(ctx, `
+			CREATE TABLE schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied timestamptz NOT NULL DEFAULT now());
+			INSERT INTO schema_migrations (version, name) VALUES (1, 'a'), (2, 'b'), (3, 'c');
+			INSERT INTO flows (name, last_run) VALUES ('F', 1);
+			INSERT INTO runs (flow, id, user_name, namespace, status, started) VALUES ('F', '1', 'alice', 'user:alice', 'running', now());
+			INSERT INTO tasks (flow, run, step, task, winner) VALUES ('F', '1', 'S', '0', 1);
+			INSERT INTO attempts (flow, run, step, task, attempt, start, started, done, ok, finished) VALUES
+				('F', '1', 'S', '0', 0, '{"started": "2026-01-01T00:00:00Z"}', now(), '{"ok": false, "finished": "2026-01-01T00:00:01Z"}', false, now()),
+				('F', '1', 'S', '0', 1, '{"started": "2026-01-01T00:00:02Z"}', now(), '{"ok": true, "finished": "2026-01-01T00:00:03Z"}', true, now());
+			INSERT INTO artifacts (flow, run, step, task, attempt, name, hash, type, size, encoding) VALUES
+				('F', '1', 'S', '0', 1, 'x', '`+hash+`', 'int', 1, ''),
+				('F', '1', 'S', '0', 1, 'df', '`+hash+`', 'table', 2000, 'arrow')`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := New(ctx, Config{DatabaseURL: url})
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv := httptest.NewServer(svc.Handler())
+		defer func() { srv.Close(); svc.Close() }()
+		e := &env{t: t, svc: svc, srv: srv}
+		var task mdapi.Task
+		if code, msg := e.do("GET", mdapi.TaskPath("F", "1", "S", "0"), nil, &task); code != 200 {
+			t.Fatalf("reading the task: %d %s", code, msg)
+		}
+		want := map[string]mdapi.Artifact{"x": {Hash: hash, Type: "int", Size: 1}, "df": {Hash: hash, Type: "table", Size: 2000, Encoding: "arrow"}}
+		switch {
+		case len(task.Attempts) != 2 || task.Attempts[0].Done == nil || task.Attempts[1].Done == nil:
+			t.Fatalf("attempts after the migration: %+v", task.Attempts)
+		case task.Attempts[0].Done.Artifacts != nil:
+			t.Errorf("the failed attempt has artifacts %v, want none", task.Attempts[0].Done.Artifacts)
+		case !maps.Equal(task.Attempts[1].Done.Artifacts, want):
+			t.Errorf("the winner's artifacts after the migration: %v, want %v", task.Attempts[1].Done.Artifacts, want)
+		}
+		var table *string
+		conn.QueryRow(ctx, "SELECT to_regclass('artifacts')::text").Scan(&table)
+		if table != nil {
+			t.Errorf("the artifacts table is still there after migration 4")
 		}
 	})
 

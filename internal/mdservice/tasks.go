@@ -177,61 +177,31 @@ func (s *Service) getAttempt(w http.ResponseWriter, r *http.Request) {
 func (s *Service) attempts(r *http.Request, args pgx.NamedArgs, only int) ([]mdapi.Attempt, error) {
 	args["only"] = only
 	const pk = "flow = @flow AND run = @run AND step = @step AND task = @task AND (@only < 0 OR attempt = @only)"
-	rows, err := s.pool.Query(r.Context(), "SELECT attempt, start, done FROM attempts WHERE "+pk+" ORDER BY attempt", args)
+	rows, err := s.pool.Query(r.Context(), "SELECT attempt, start, done, artifacts FROM attempts WHERE "+pk+" ORDER BY attempt", args)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	var out []mdapi.Attempt
-	byNum := map[int]*mdapi.AttemptDone{}
 	for rows.Next() {
 		var a mdapi.Attempt
-		var start, done []byte
-		if err := rows.Scan(&a.Attempt, &start, &done); err != nil {
-			rows.Close()
+		var start, done, arts []byte
+		if err := rows.Scan(&a.Attempt, &start, &done, &arts); err != nil {
 			return nil, err
 		}
 		if err := decodeJSON(start, &a.AttemptStart); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		if done != nil {
 			a.Done = new(mdapi.AttemptDone)
 			if err := decodeJSON(done, a.Done); err != nil {
-				rows.Close()
+				return nil, err
+			}
+			if err := decodeJSON(arts, &a.Done.Artifacts); err != nil {
 				return nil, err
 			}
 		}
 		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if out[i].Done != nil {
-			byNum[out[i].Attempt] = out[i].Done
-		}
-	}
-	if len(byNum) == 0 {
-		return out, nil
-	}
-	rows, err = s.pool.Query(r.Context(), "SELECT attempt, name, hash, type, size, encoding FROM artifacts WHERE "+pk, args)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var n int
-		var name string
-		var a mdapi.Artifact
-		if err := rows.Scan(&n, &name, &a.Hash, &a.Type, &a.Size, &a.Encoding); err != nil {
-			return nil, err
-		}
-		if d := byNum[n]; d != nil {
-			if d.Artifacts == nil {
-				d.Artifacts = map[string]mdapi.Artifact{}
-			}
-			d.Artifacts[name] = a
-		}
 	}
 	return out, rows.Err()
 }
@@ -341,6 +311,9 @@ func checkDone(in *mdapi.AttemptDone) error {
 	if in.Finished.IsZero() {
 		return errors.New("attempt done has no finished time; send when it finished")
 	}
+	if in.Uncommitted && (in.OK || len(in.Artifacts) > 0) {
+		return errors.New("an uncommitted end is a failure without artifacts; send ok false and no artifacts")
+	}
 	if len(in.Error) > 64<<10 {
 		return errors.New("error text is over 64 KiB; send its first line")
 	}
@@ -398,24 +371,21 @@ func checkDone(in *mdapi.AttemptDone) error {
 }
 
 // doneSQL records an attempt's end ($6-$8), its artifact index entries
-// ($11-$15) and, for the first successful attempt, its task's winner and
-// origin ($9). The sub-statements see the rows as they were before the
+// ($11, a JSON object) and, for the first successful attempt, its task's
+// winner and origin ($9). An uncommitted end ($12) replaces the end
+// recorded before, and takes back the winner that end made. The sub-statements see the rows as they were before the
 // statement: prev is the end already recorded, if any. It answers how many
 // attempts it recorded (0 or 1), whether the attempt was started and
 // whether its recorded end is this one.
 const doneSQL = `
 	WITH a AS (
-		UPDATE attempts SET done = $6::jsonb, ok = $7, finished = $8
-		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND attempt = $5 AND done IS NULL
+		UPDATE attempts SET done = $6::jsonb, ok = $7, finished = $8, artifacts = $11::jsonb
+		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND attempt = $5 AND (done IS NULL OR $12)
 		RETURNING 1),
-	art AS (
-		INSERT INTO artifacts (flow, run, step, task, attempt, name, hash, type, size, encoding)
-		SELECT $1, $2, $3, $4, $5, u.name, u.hash, u.type, u.size, u.enc
-		FROM a, unnest($11::text[], $12::text[], $13::text[], $14::bigint[], $15::text[]) AS u(name, hash, type, size, enc)),
 	t AS (
 		UPDATE tasks SET
-			winner = CASE WHEN $7 AND winner IS NULL THEN $5 ELSE winner END,
-			origin = CASE WHEN $7 AND winner IS NULL THEN $9 ELSE origin END,
+			winner = CASE WHEN $7 AND winner IS NULL THEN $5 WHEN $12 AND winner = $5 THEN NULL ELSE winner END,
+			origin = CASE WHEN $7 AND winner IS NULL THEN $9 WHEN $12 AND winner = $5 THEN '' ELSE origin END,
 			foreach_stack = coalesce($10::jsonb, foreach_stack), heartbeat = now()
 		WHERE flow = $1 AND run = $2 AND step = $3 AND task = $4 AND EXISTS (SELECT 1 FROM a)),
 	prev AS (
@@ -427,8 +397,9 @@ const doneSQL = `
 // log locations, in one statement: a client sends it before writing the
 // commit marker, so a committed attempt is always recorded. Repeating it
 // is a no-op; a different end of the same attempt is a conflict (a
-// committed attempt is never rewritten). The first successful attempt of a
-// task is its winner.
+// committed attempt is never rewritten), but for an uncommitted one, which
+// a scheduler sends when it knows there is no marker. The first successful
+// attempt of a task is its winner.
 func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 	id, ok := pathIDs(w, r, "flow", "run", "step", "task", "attempt")
 	if !ok {
@@ -447,17 +418,17 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 		fail(w, http.StatusBadRequest, what+": "+err.Error())
 		return
 	}
-	arts := in.Artifacts
-	in.Artifacts = nil
-	done, _ := json.Marshal(&in)
-	in.Artifacts = arts
-	n := len(arts)
-	names, hashes, types, encs := make([]string, 0, n), make([]string, 0, n), make([]string, 0, n), make([]string, 0, n)
-	sizes := make([]int64, 0, n)
-	for name, a := range arts {
-		names, hashes, types, encs = append(names, name), append(hashes, a.Hash), append(types, a.Type), append(encs, a.Encoding)
-		sizes = append(sizes, a.Size)
+	// The end is stored without its artifacts, which have a column of
+	// their own and are not compared on a repeat.
+	var arts any
+	if len(in.Artifacts) > 0 {
+		b, _ := json.Marshal(in.Artifacts)
+		arts = string(b)
 	}
+	in.Artifacts = nil
+	uncommitted := in.Uncommitted
+	in.Uncommitted = false // what is stored is how the attempt ended
+	done, _ := json.Marshal(&in)
 	var stack any
 	if len(in.ForeachStack) > 0 {
 		b, _ := json.Marshal(in.ForeachStack)
@@ -466,8 +437,8 @@ func (s *Service) finishAttempt(w http.ResponseWriter, r *http.Request) {
 	var recorded int
 	var exists, same bool
 	err = s.writes.do(r.Context(), id.key(), doneSQL,
-		[]any{id.flow, id.run, id.step, id.task, id.attempt, string(done), in.OK, in.Finished, in.Origin, stack,
-			names, hashes, types, sizes, encs}, &recorded, &exists, &same)
+		[]any{id.flow, id.run, id.step, id.task, id.attempt, string(done), in.OK, in.Finished, in.Origin, stack, arts, uncommitted},
+		&recorded, &exists, &same)
 	switch {
 	case err != nil:
 		s.dbFail(w, r, what, err)

@@ -198,7 +198,7 @@ func (s *Server) Log() string {
 func (s *Server) Stop() { s.signal(syscall.SIGINT) }
 
 // Kill kills the postmaster and its backends with SIGKILL, as a crash
-// would; Restart recovers from it.
+// would, and returns once they are gone; Restart recovers from it.
 func (s *Server) Kill() { s.signal(syscall.SIGKILL) }
 
 func (s *Server) signal(sig syscall.Signal) {
@@ -209,16 +209,74 @@ func (s *Server) signal(sig syscall.Signal) {
 	if cmd == nil {
 		return
 	}
-	// The whole process group: SIGKILL does not reach the backends
-	// through the postmaster.
-	syscall.Kill(-cmd.Process.Pid, sig)
+	pm := cmd.Process.Pid
+	var children []int
+	if sig == syscall.SIGKILL {
+		// Every backend calls setsid, so the postmaster's process group
+		// does not hold them, and a killed postmaster's backends live on
+		// until they notice: answering queries meanwhile, and holding the
+		// shared memory a restart needs. Stop the postmaster so it forks
+		// no more, then kill its children one by one.
+		syscall.Kill(pm, syscall.SIGSTOP)
+		children = childrenOf(pm)
+		for _, c := range children {
+			syscall.Kill(c, syscall.SIGKILL)
+		}
+	}
+	syscall.Kill(-pm, sig)
 	select {
 	case <-exit:
 	case <-time.After(30 * time.Second):
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 		<-exit
 	}
+	for _, c := range children {
+		for alive(c) {
+			time.Sleep(10 * time.Millisecond)
+		}
+	}
 	logf.Close()
+}
+
+// childrenOf lists the processes whose parent is pid, from /proc.
+func childrenOf(pid int) []int {
+	ents, _ := os.ReadDir("/proc")
+	var out []int
+	for _, e := range ents {
+		c, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		if ppid, _ := procStat(c); ppid == pid {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// alive reports whether pid is a process that has not exited: a killed
+// orphan is a zombie until its new parent reaps it, and a zombie holds no
+// shared memory.
+func alive(pid int) bool {
+	_, state := procStat(pid)
+	return state != "" && state != "Z" && state != "X"
+}
+
+// procStat reads a process's parent and state from /proc/PID/stat; state
+// is "" when there is no such process.
+func procStat(pid int) (ppid int, state string) {
+	data, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, ""
+	}
+	// "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+	s := string(data)
+	f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
+	if len(f) < 2 {
+		return 0, ""
+	}
+	ppid, _ = strconv.Atoi(f[1])
+	return ppid, f[0]
 }
 
 // Restart starts the server again on the same port and data, after Stop

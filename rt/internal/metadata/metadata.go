@@ -65,6 +65,11 @@ type Provider interface {
 	// written, so a committed attempt is always recorded.
 	StartAttempt(ctx context.Context, p store.TaskPath, a *store.Attempt, stack []store.ForeachFrame) error
 	FinishAttempt(ctx context.Context, p store.TaskPath, d *store.Done, data *store.TaskData, logs []LogLocation) error
+	// FinishUncommitted is a scheduler's record of a failed attempt whose
+	// process ended without its commit marker, d. It replaces an end the
+	// task recorded before it died, between FinishAttempt and its marker:
+	// that attempt never committed, whatever it recorded.
+	FinishUncommitted(ctx context.Context, p store.TaskPath, d *store.Done) error
 }
 
 // LogLocation is where one log stream of an attempt lives in the datastore.

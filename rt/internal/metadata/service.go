@@ -303,14 +303,9 @@ func (s *Service) StartAttempt(ctx context.Context, p store.TaskPath, a *store.A
 }
 
 func (s *Service) FinishAttempt(ctx context.Context, p store.TaskPath, d *store.Done, data *store.TaskData, logs []LogLocation) error {
-	in := mdapi.AttemptDone{OK: d.OK, Finished: d.Finished, Error: d.Error, Timeout: d.Timeout,
-		NumSplits: d.NumSplits, SwitchCase: d.SwitchCase, Origin: d.Origin}
-	if d.Failure != nil {
-		f, err := json.Marshal(d.Failure)
-		if err != nil {
-			return err
-		}
-		in.Failure = f
+	in, err := wireDone(d)
+	if err != nil {
+		return err
 	}
 	if data != nil {
 		in.ForeachStack = wireStack(data.ForeachStack)
@@ -325,4 +320,26 @@ func (s *Service) FinishAttempt(ctx context.Context, p store.TaskPath, d *store.
 		in.Logs = append(in.Logs, mdapi.LogLocation{Stream: l.Stream, Location: l.Location})
 	}
 	return s.call(ctx, "PUT", mdapi.AttemptPath(p.Flow, p.Run, p.Step, p.Task, d.Attempt)+"/done", in, nil)
+}
+
+func (s *Service) FinishUncommitted(ctx context.Context, p store.TaskPath, d *store.Done) error {
+	in, err := wireDone(d)
+	if err != nil {
+		return err
+	}
+	in.Uncommitted = true
+	return s.call(ctx, "PUT", mdapi.AttemptPath(p.Flow, p.Run, p.Step, p.Task, d.Attempt)+"/done", in, nil)
+}
+
+func wireDone(d *store.Done) (mdapi.AttemptDone, error) {
+	in := mdapi.AttemptDone{OK: d.OK, Finished: d.Finished, Error: d.Error, Timeout: d.Timeout,
+		NumSplits: d.NumSplits, SwitchCase: d.SwitchCase, Origin: d.Origin}
+	if d.Failure != nil {
+		f, err := json.Marshal(d.Failure)
+		if err != nil {
+			return in, err
+		}
+		in.Failure = f
+	}
+	return in, nil
 }

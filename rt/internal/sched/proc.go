@@ -98,14 +98,16 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 
 // RecordFailed records an attempt that ended without committing, d, in
 // the metadata and then as its marker: the service first, so a marker
-// never names an attempt the service did not record. Executors other
-// than Proc (hybrid runs' Batch tasks) record their failures through it.
+// never names an attempt the service did not record. It replaces an end
+// the task recorded in the service if it died before its marker, so the
+// two agree that the attempt failed. Executors other than Proc (hybrid
+// runs' Batch tasks) record their failures through it.
 func (p *Proc) RecordFailed(ctx context.Context, path store.TaskPath, d *store.Done) (*store.Done, error) {
 	if p.Metadata != nil {
 		// Even when the run is being interrupted: the marker needs it. An
 		// attempt the service never saw start (the child died before
 		// that) has nothing there to end.
-		err := p.Metadata.FinishAttempt(context.WithoutCancel(ctx), path, d, nil, nil)
+		err := p.Metadata.FinishUncommitted(context.WithoutCancel(ctx), path, d)
 		if err != nil && !errors.Is(err, store.ErrNotFound) {
 			return nil, fmt.Errorf("%s; recording it: %w", d.Error, err)
 		}
