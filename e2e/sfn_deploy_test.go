@@ -259,6 +259,30 @@ func (s *sfnEnv) testLifecycle(t *testing.T) {
 	if _, errOut, code := b.run(nil, "step-functions", "trigger", "--num", "five"); code != 1 || !strings.Contains(errOut, "--num") {
 		t.Errorf("trigger --num five: exit %d, %q", code, errOut)
 	}
+	// So does the datastore: the tasks use the deployment's, so trigger
+	// refuses another one, naming both and the fix, and starts nothing.
+	root := "s3://" + s.m.Bucket + "/flowc"
+	for _, c := range []struct {
+		env  []string
+		want []string
+	}{
+		{[]string{"FLOWC_DATASTORE_ROOT=s3://" + s.m.Bucket + "/elsewhere"},
+			[]string{root, "s3://" + s.m.Bucket + "/elsewhere", "--datastore-root " + root, "step-functions create"}},
+		{[]string{"FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT=" + filepath.Join(t.TempDir(), ".flowc")},
+			[]string{root, "the local one", "--datastore s3 --datastore-root " + root}},
+	} {
+		_, errOut, code := b.run(c.env, "step-functions", "trigger", "--num", "5")
+		ok := code == 1 && strings.Count(errOut, "\n") == 1
+		for _, w := range c.want {
+			ok = ok && strings.Contains(errOut, w)
+		}
+		if !ok {
+			t.Errorf("trigger with %v: exit %d, %q; want one line naming %q", c.env, code, errOut, c.want)
+		}
+	}
+	if out := b.ok(nil, "step-functions", "list-runs"); strings.TrimSpace(out) != "" {
+		t.Errorf("refused triggers started runs:\n%s", out)
+	}
 	idFile := filepath.Join(t.TempDir(), "run-id")
 	run := strings.TrimSpace(b.ok(nil, "step-functions", "trigger", "--num", "5", "--run-id-file", idFile))
 	if got, _ := os.ReadFile(idFile); !strings.HasPrefix(run, "sfn-") || string(got) != run {

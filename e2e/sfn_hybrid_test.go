@@ -3,20 +3,27 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"log"
 	"maps"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/batch"
+	batchtypes "github.com/aws/aws-sdk-go-v2/service/batch/types"
 	"github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/flowc-dev/flowc/internal/testenv/sfntest"
@@ -193,5 +200,118 @@ func TestSFNHybrid(t *testing.T) {
 	}
 	if got := s.endHashes(t, "HybridFlow", resumed); !maps.Equal(got, want) {
 		t.Errorf("resumed run: End %v, want the local run's %v", got, want)
+	}
+
+	t.Run("Interrupt", func(t *testing.T) { hybridInterrupt(t, b, m, s, settings, want) })
+}
+
+// hybridInterrupt: Ctrl-C or SIGTERM during a run whose Train step is a
+// Batch job blocked in its step. The first signal terminates the job
+// (TerminateJob: Batch sends the task SIGTERM, so a polite step ends at
+// once); the second stops waiting for a job whose step ignores SIGTERM
+// (Batch kills it after the stop timeout). Either way the run ends as
+// killed naming resume, the job is FAILED with the run's reason as the
+// Batch API reports it, its process is gone, and resume completes the run.
+func hybridInterrupt(t *testing.T, b *sfnBin, m *sfntest.Moto, s *sfnEnv, settings []string, want map[string]string) {
+	for _, tc := range []struct {
+		name    string
+		block   string
+		signals []syscall.Signal
+	}{
+		{"polite", "", []syscall.Signal{syscall.SIGINT}},
+		{"stubborn", "stubborn", []syscall.Signal{syscall.SIGTERM, syscall.SIGINT}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			block, started := filepath.Join(m.LogDir, "block-train"), filepath.Join(m.LogDir, "train-started")
+			os.Remove(started)
+			if err := os.WriteFile(block, []byte(tc.block), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			defer os.Remove(block)
+			idFile := filepath.Join(t.TempDir(), "run-id")
+			var mu sync.Mutex
+			var stdout, stderr bytes.Buffer
+			cmd := exec.Command(b.path, "run", "--run-id-file", idFile)
+			cmd.Dir, cmd.Env = t.TempDir(), append(append([]string{}, b.env...), settings...)
+			cmd.Stdout, cmd.Stderr = &lockedWriter{mu: &mu, w: &stdout}, &lockedWriter{mu: &mu, w: &stderr}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			output := func() string { mu.Lock(); defer mu.Unlock(); return stdout.String() + stderr.String() }
+			waitFor := func(what string, ok func() bool) {
+				t.Helper()
+				for deadline := time.Now().Add(2 * time.Minute); !ok(); time.Sleep(20 * time.Millisecond) {
+					if time.Now().After(deadline) {
+						cmd.Process.Kill()
+						t.Fatalf("no %s in 2 minutes; the run's output:\n%s", what, output())
+					}
+				}
+			}
+			var pid int
+			waitFor("Train job started", func() bool {
+				raw, err := os.ReadFile(started)
+				pid, _ = strconv.Atoi(string(raw))
+				return err == nil && pid > 0
+			})
+			for i, sig := range tc.signals {
+				if i > 0 {
+					waitFor("line offering a second interrupt", func() bool { return strings.Contains(output(), "interrupt again") })
+				}
+				cmd.Process.Signal(sig)
+			}
+			var err error
+			select {
+			case err = <-done:
+			case <-time.After(time.Minute):
+				cmd.Process.Kill()
+				t.Fatalf("the run did not end within a minute of the signals:\n%s", output())
+			}
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 1 || !strings.Contains(stderr.String(), "was killed") || !strings.Contains(stderr.String(), "resume") {
+				t.Errorf("want exit status 1 and a line that the run was killed, naming resume; got %v\n%s", err, output())
+			}
+
+			// The Batch API: Train's job was terminated, for the run's reason.
+			out := output()
+			i := strings.Index(out, "/Train/")
+			j := strings.Index(out[max(i, 0):], "submitted to AWS Batch as job ")
+			if i < 0 || j < 0 {
+				t.Fatalf("no Train job in the output:\n%s", out)
+			}
+			job := strings.Fields(out[i+j+len("submitted to AWS Batch as job "):])[0]
+			var st batchtypes.JobDetail
+			waitFor("end of the terminated job "+job, func() bool {
+				d, err := batch.NewFromConfig(m.AWS()).DescribeJobs(context.Background(), &batch.DescribeJobsInput{Jobs: []string{job}})
+				if err != nil || len(d.Jobs) != 1 {
+					t.Fatalf("DescribeJobs %s: %v", job, err)
+				}
+				st = d.Jobs[0]
+				return st.Status == batchtypes.JobStatusFailed || st.Status == batchtypes.JobStatusSucceeded
+			})
+			if st.Status != batchtypes.JobStatusFailed || aws.ToString(st.StatusReason) != "the flowc run was interrupted" {
+				t.Errorf("job %s: %s (%q), want FAILED for the interrupt", job, st.Status, aws.ToString(st.StatusReason))
+			}
+			if processLives(pid) {
+				t.Errorf("Train's process %d still runs after its job ended", pid)
+			}
+
+			raw, _ := os.ReadFile(idFile)
+			id := strings.TrimSpace(string(raw))
+			if out := b.ok(nil, "runs"); !strings.Contains(out, id) || !strings.Contains(strings.SplitN(out[strings.Index(out, id):], "\n", 2)[0], "killed") {
+				t.Errorf("runs does not list %s as killed:\n%s", id, out)
+			}
+			os.Remove(block)
+			rIDFile := filepath.Join(t.TempDir(), "run-id")
+			out = b.ok(settings, "resume", "--origin-run-id", id, "--run-id-file", rIDFile)
+			if !strings.Contains(out, "rerunning from Train") {
+				t.Errorf("resume output:\n%s", out)
+			}
+			raw, _ = os.ReadFile(rIDFile)
+			if got := s.endHashes(t, "HybridFlow", strings.TrimSpace(string(raw))); !maps.Equal(got, want) {
+				t.Errorf("resumed run: End %v, want the local run's %v", got, want)
+			}
+		})
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -47,9 +48,54 @@ func NewClient(ctx context.Context) (*Client, error) {
 
 // Deployed is a state machine as it exists.
 type Deployed struct {
+	Name  string
 	ARN   string
 	Token string // the production token recorded in its tags, "" if none
 	Tags  map[string]string
+}
+
+// DatastoreTag is the tag that records a deployment's datastore root, so
+// that trigger can refuse a datastore its tasks do not use before it
+// starts anything (an includefile trigger uploads would be where the
+// tasks never look).
+const DatastoreTag = "flowc:datastore"
+
+// Datastore is the datastore root the deployment's tasks use, as its tag
+// records it ("" for a deployment made before the tag).
+func (d *Deployed) Datastore() string { return d.Tags[DatastoreTag] }
+
+// CheckDatastore refuses the datastore of the command at hand (root, on
+// S3 or not) when the deployment's tasks use another one.
+func (d *Deployed) CheckDatastore(root string, s3 bool) error {
+	want := d.Datastore()
+	if want == "" || s3 && datastoreTagValue(root) == want {
+		return nil
+	}
+	hashed := strings.HasPrefix(want, "sha256:") // a root that is no tag value
+	switch {
+	case !s3 && hashed:
+		return fmt.Errorf("state machine %q uses an S3 datastore, this command the local one (%s); pass --datastore s3 and the --datastore-root it was created with", d.Name, root)
+	case !s3:
+		return fmt.Errorf("state machine %q uses datastore %s, this command the local one (%s); pass --datastore s3 --datastore-root %s, the deployment's", d.Name, want, root, want)
+	case hashed:
+		return fmt.Errorf("state machine %q uses another datastore than %s; pass the --datastore-root it was created with, or redeploy with step-functions create to use %s", d.Name, root, root)
+	}
+	return fmt.Errorf("state machine %q uses datastore %s, this command %s; pass --datastore-root %s (the deployment's), or redeploy with step-functions create to use %s", d.Name, want, root, want, root)
+}
+
+// datastoreTagValue is root as a tag value: itself when Step Functions
+// takes it (≤ 256 of letters, digits, spaces and _.:/=+-@), else its hash.
+func datastoreTagValue(root string) string {
+	ok := len(root) <= 256
+	for _, r := range root {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && !unicode.IsSpace(r) && !strings.ContainsRune("_.:/=+-@", r) {
+			ok = false
+		}
+	}
+	if ok {
+		return root
+	}
+	return "sha256:" + deploy.Hash(root)
 }
 
 // Find looks the state machine up by name; nil when there is none.
@@ -64,7 +110,7 @@ func (c *Client) Find(ctx context.Context, name string) (*Deployed, error) {
 			if aws.ToString(sm.Name) != name {
 				continue
 			}
-			d := &Deployed{ARN: aws.ToString(sm.StateMachineArn), Tags: map[string]string{}}
+			d := &Deployed{Name: name, ARN: aws.ToString(sm.StateMachineArn), Tags: map[string]string{}}
 			tags, err := c.SFN.ListTagsForResource(ctx, &sfn.ListTagsForResourceInput{ResourceArn: sm.StateMachineArn})
 			if err != nil {
 				return nil, fmt.Errorf("reading the tags of state machine %q: %v", name, err)
@@ -113,7 +159,7 @@ func (c *Client) Create(ctx context.Context, in CreateInput) (*CreateResult, err
 			res.Registered++
 		}
 	}
-	tags := map[string]string{deploy.TokenTag: in.Token, "flowc:flow": in.Def.Flow}
+	tags := map[string]string{deploy.TokenTag: in.Token, "flowc:flow": in.Def.Flow, DatastoreTag: datastoreTagValue(in.Def.Datastore)}
 	for k, v := range in.Tags {
 		tags[k] = v
 	}
@@ -259,15 +305,21 @@ func NewExecutionName(now time.Time) string {
 	return now.UTC().Format("20060102t150405") + "-" + hex.EncodeToString(b)
 }
 
-// Trigger starts an execution with the run's parameters (a JSON object
-// of flag name -> value as the command line takes it, the Start task's
-// taskspec.EnvRunParameters; nil for none) and returns its run id,
-// sfn-<execution name>.
+// Trigger starts an execution of the state machine named stateMachine
+// (see Start).
 func (c *Client) Trigger(ctx context.Context, stateMachine string, params json.RawMessage, exec string) (string, error) {
-	d, err := c.mustFind(ctx, stateMachine)
+	d, err := c.Deployment(ctx, stateMachine)
 	if err != nil {
 		return "", err
 	}
+	return c.Start(ctx, d, params, exec)
+}
+
+// Start starts an execution of d with the run's parameters (a JSON
+// object of flag name -> value as the command line takes it, the Start
+// task's taskspec.EnvRunParameters; nil for none) and returns its run
+// id, sfn-<execution name>.
+func (c *Client) Start(ctx context.Context, d *Deployed, params json.RawMessage, exec string) (string, error) {
 	if params == nil {
 		params = json.RawMessage("{}")
 	}
@@ -278,12 +330,14 @@ func (c *Client) Trigger(ctx context.Context, stateMachine string, params json.R
 	if _, err := c.SFN.StartExecution(ctx, &sfn.StartExecutionInput{
 		StateMachineArn: aws.String(d.ARN), Name: aws.String(exec), Input: aws.String(string(input)),
 	}); err != nil {
-		return "", fmt.Errorf("starting an execution of %q: %v", stateMachine, err)
+		return "", fmt.Errorf("starting an execution of %q: %v", d.Name, err)
 	}
 	return RunPrefix + exec, nil
 }
 
-func (c *Client) mustFind(ctx context.Context, name string) (*Deployed, error) {
+// Deployment is the state machine named name, or an error saying it is
+// not deployed.
+func (c *Client) Deployment(ctx context.Context, name string) (*Deployed, error) {
 	d, err := c.Find(ctx, name)
 	if err == nil && d == nil {
 		err = fmt.Errorf("state machine %q is not deployed; run step-functions create first (or pass --name)", name)
@@ -304,7 +358,7 @@ type Run struct {
 // ListRuns lists the executions of the state machine, newest first,
 // those with one of statuses (all when none).
 func (c *Client) ListRuns(ctx context.Context, stateMachine string, statuses ...string) ([]Run, error) {
-	d, err := c.mustFind(ctx, stateMachine)
+	d, err := c.Deployment(ctx, stateMachine)
 	if err != nil {
 		return nil, err
 	}
@@ -352,7 +406,7 @@ func ExecutionARN(stateMachineARN, run string) (string, error) {
 
 // Terminate stops one run.
 func (c *Client) Terminate(ctx context.Context, stateMachine, run string) error {
-	d, err := c.mustFind(ctx, stateMachine)
+	d, err := c.Deployment(ctx, stateMachine)
 	if err != nil {
 		return err
 	}
@@ -400,7 +454,7 @@ func NewClientFromConfig(cfg aws.Config) *Client {
 
 // Execution is the state of a run's execution.
 func (c *Client) Execution(ctx context.Context, stateMachine, run string) (status string, events int, err error) {
-	d, err := c.mustFind(ctx, stateMachine)
+	d, err := c.Deployment(ctx, stateMachine)
 	if err != nil {
 		return "", 0, err
 	}

@@ -14,8 +14,11 @@ import (
 
 // Definition is a rendered deployment.
 type Definition struct {
-	Name           string // the state machine's name, within AWS's limit
-	Flow           string
+	Name string // the state machine's name, within AWS's limit
+	Flow string
+	// Datastore is the datastore root the tasks read and write
+	// (s3://bucket/prefix), recorded with the deployment.
+	Datastore      string
 	JSON           []byte // the ASL definition, indented, newline-terminated
 	Compact        []byte // the same, compact: what is deployed
 	Machine        *Machine
@@ -101,7 +104,7 @@ func Render(g *rt.Graph, o Options, images map[string]string) (*Definition, erro
 	if err := checkNames(m, map[string]bool{}); err != nil {
 		return nil, fmt.Errorf("flow %q: %v; this is a bug in flowc's Step Functions target", g.Flow, err)
 	}
-	return &Definition{Name: o.Name, Flow: g.Flow, JSON: buf.Bytes(), Compact: compact.Bytes(), Machine: m, JobDefinitions: jds, Notes: r.noteList, Overrides: r.overrides}, nil
+	return &Definition{Name: o.Name, Flow: g.Flow, Datastore: o.DatastoreRoot, JSON: buf.Bytes(), Compact: compact.Bytes(), Machine: m, JobDefinitions: jds, Notes: r.noteList, Overrides: r.overrides}, nil
 }
 
 // checkNames checks the state names of m and of the branches and item

@@ -82,6 +82,9 @@ func StartMoto(t TB, binary string) *Moto {
 		"HOME="+filepath.Join(dir, "task-home"),
 		"FLOWCTEST_IMAGE_BINARY="+binary,
 		"FLOWCTEST_LOG_DIR="+m.LogDir,
+		// A terminated job gets SIGKILL this long after SIGTERM
+		// (ECS's 30 s would only slow the tests).
+		"FLOWCTEST_STOP_TIMEOUT=5",
 	)
 	m.log = filepath.Join(dir, "moto.log")
 	log, err := os.Create(m.log)

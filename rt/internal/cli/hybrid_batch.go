@@ -215,20 +215,33 @@ func (x *batchExec) Execute(ctx context.Context, spec *sched.TaskSpec) (*store.D
 	}
 	x.say(origin, fmt.Sprintf("submitted to AWS Batch as job %s (queue %s)", id, x.b.queues[spec.Step]))
 	js, werr := x.b.client.WaitJob(ctx, id, jobBackoff, nil)
-	interrupted := ctx.Err() != nil
+	interrupted, killed := ctx.Err() != nil, false
 	if interrupted {
-		// The first interrupt stops the job as it stops a process; the
-		// task may still commit while it is stopped.
-		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), terminateWait)
-		go func() {
+		// The first interrupt stops the job as it stops a process: Batch
+		// sends SIGTERM, then SIGKILL after the container's stop timeout,
+		// and the task may still commit meanwhile. A second interrupt
+		// stops waiting for that, never the TerminateJob call itself, so
+		// no job outlives the run unterminated.
+		tctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), terminateWait)
+		terr := x.b.client.TerminateJob(tctx, id, "the flowc run was interrupted")
+		if terr == nil {
+			wctx, stop := context.WithCancel(tctx)
+			go func() {
+				select {
+				case <-p.Kill:
+					stop()
+				case <-wctx.Done():
+				}
+			}()
+			js, werr = x.b.client.WaitJob(wctx, id, jobBackoff, nil)
 			select {
 			case <-p.Kill:
-				cancel()
-			case <-wctx.Done():
+				killed = werr != nil
+			default:
 			}
-		}()
-		if err := x.b.client.TerminateJob(wctx, id, "the flowc run was interrupted"); err == nil {
-			js, werr = x.b.client.WaitJob(wctx, id, jobBackoff, nil)
+			stop()
+		} else {
+			werr = terr
 		}
 		cancel()
 	} else if werr != nil {
@@ -247,6 +260,10 @@ func (x *batchExec) Execute(ctx context.Context, spec *sched.TaskSpec) (*store.D
 	}
 	why := js.Describe() + " without committing the task"
 	switch {
+	case killed:
+		why = fmt.Sprintf("killed by a second interrupt; AWS Batch job %s was terminated and is stopping (%s)", id, js.Status)
+	case interrupted && werr != nil:
+		why = "interrupted; " + werr.Error()
 	case interrupted:
 		why = "interrupted; " + js.Describe()
 	case werr != nil:

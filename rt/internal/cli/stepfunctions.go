@@ -258,13 +258,22 @@ func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd, kctx *kong.Context) err
 	if err != nil {
 		return err
 	}
-	// The same parameters object as Argo's: flag name -> value as the
-	// command line takes it, parsed again by the Start task.
-	params, err := triggerParams(e, kctx)
+	client, err := sfn.NewClient(e.Ctx)
 	if err != nil {
 		return err
 	}
-	client, err := sfn.NewClient(e.Ctx)
+	d, err := client.Deployment(e.Ctx, deployName(name))
+	if err != nil {
+		return err
+	}
+	// Before anything is uploaded or started: the tasks would not find
+	// an includefile put elsewhere, nor this command their run.
+	if err := d.CheckDatastore(e.G.cfg.Root, e.G.cfg.Datastore == "s3"); err != nil {
+		return err
+	}
+	// The same parameters object as Argo's: flag name -> value as the
+	// command line takes it, parsed again by the Start task.
+	params, err := triggerParams(e, kctx)
 	if err != nil {
 		return err
 	}
@@ -272,7 +281,7 @@ func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd, kctx *kong.Context) err
 	if err != nil {
 		return err
 	}
-	run, err := client.Trigger(e.Ctx, deployName(name), json.RawMessage(params), sfn.NewExecutionName(time.Now()))
+	run, err := client.Start(e.Ctx, d, json.RawMessage(params), sfn.NewExecutionName(time.Now()))
 	if err != nil {
 		idFile.abort()
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/flowc-dev/flowc/rt/internal/ns"
@@ -21,6 +22,9 @@ type Local struct {
 	// every is the heartbeat interval of a cloud task (CloudTask); 0
 	// elsewhere.
 	every time.Duration
+
+	mu        sync.Mutex
+	announced map[store.TaskPath]func() // running attempts' AnnounceStart stops
 }
 
 // CloudTask makes the provider heartbeat for a task that a cloud engine
@@ -169,11 +173,20 @@ func (l *Local) TaskHeartbeat(ctx context.Context, p store.TaskPath) error {
 	return l.st.PutRunHeartbeat(p.Flow, p.Run, l.every)
 }
 
-// StartAttempt has nothing to record: locally an attempt's start is its
-// process, and its inputs go into the commit marker when it ends. A cloud
-// task beats at once (the interval's first beat comes later); a beat
-// that fails is dropped, as Beat drops one, and never fails the attempt.
+// StartAttempt records little: locally an attempt's start is its
+// process, and its inputs go into the commit marker when it ends; on S3
+// an attempt still running after store.StartedAfter says it started
+// (store.AnnounceStart), so readers see it run. A cloud task beats at
+// once (the interval's first beat comes later); a beat that fails is
+// dropped, as Beat drops one, and never fails the attempt.
 func (l *Local) StartAttempt(ctx context.Context, p store.TaskPath, a *store.Attempt, stack []store.ForeachFrame) error {
+	stop := l.st.AnnounceStart(p, a)
+	l.mu.Lock()
+	if l.announced == nil {
+		l.announced = map[store.TaskPath]func(){}
+	}
+	l.announced[p] = stop
+	l.mu.Unlock()
 	_ = l.TaskHeartbeat(ctx, p)
 	return nil
 }
@@ -181,6 +194,13 @@ func (l *Local) StartAttempt(ctx context.Context, p store.TaskPath, a *store.Att
 // FinishAttempt has nothing to add: data.json and the commit marker in the
 // datastore are the local record.
 func (l *Local) FinishAttempt(ctx context.Context, p store.TaskPath, d *store.Done, data *store.TaskData, logs []LogLocation) error {
+	l.mu.Lock()
+	stop := l.announced[p]
+	delete(l.announced, p)
+	l.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
 	// A cloud task's last beat: the next task's start is timed from here.
 	_ = l.TaskHeartbeat(ctx, p)
 	return nil

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/flowc-dev/flowc/rt"
 )
@@ -29,9 +30,24 @@ func (f *ThreeFlow) Start(ctx context.Context) error {
 // Mid changes all three; the task id makes every task's values new, so
 // another task of the step stores three new blobs.
 //
+// While the file $THREE_BLOCK names exists, Mid waits, silent, before
+// anything else: a running task that has written nothing yet.
+//
 //flow:step
 //flow:next End
 func (f *ThreeFlow) Mid(ctx context.Context) error {
+	if block := os.Getenv("THREE_BLOCK"); block != "" {
+		for {
+			if _, err := os.Stat(block); err != nil {
+				break
+			}
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}
 	id := rt.Current(ctx).TaskID
 	f.A = f.A + "-" + id
 	f.B += 10 + len(id)

@@ -9,6 +9,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
+	"strings"
+	"time"
 
 	"github.com/flowc-dev/flowc/rt"
 )
@@ -58,6 +61,10 @@ func (f *HybridFlow) Join(ctx context.Context, inputs rt.Inputs[*HybridFlow]) er
 
 // Train fails while a file fail-train is in its working directory: the
 // test puts one where the Batch jobs run, then removes it and resumes.
+// While a file block-train is there, it writes its PID to train-started
+// and waits for the file to go, or for its context to end (unless the
+// file says "stubborn": then it ignores the context, as a step that
+// never looks at it).
 //
 //flow:step
 //flow:batch
@@ -66,6 +73,25 @@ func (f *HybridFlow) Join(ctx context.Context, inputs rt.Inputs[*HybridFlow]) er
 func (f *HybridFlow) Train(ctx context.Context) error {
 	if _, err := os.Stat("fail-train"); err == nil {
 		return errors.New("Train failed on purpose (fail-train exists)")
+	}
+	if b, err := os.ReadFile("block-train"); err == nil {
+		if err := os.WriteFile("train-started", []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+			return err
+		}
+		done := ctx.Done()
+		if strings.TrimSpace(string(b)) == "stubborn" {
+			done = nil
+		}
+		for {
+			if _, err := os.Stat("block-train"); err != nil {
+				break
+			}
+			select {
+			case <-done:
+				return ctx.Err()
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
 	}
 	for _, s := range f.Squares {
 		f.Sum += s

@@ -20,7 +20,9 @@
 #    status 0 -> SUCCEEDED, else FAILED; array children get
 #    AWS_BATCH_JOB_ARRAY_INDEX; Timeout.AttemptDurationSeconds is enforced;
 #    SubmitJob's RetryStrategy.Attempts (which moto drops) reruns a failed
-#    job, AWS_BATCH_JOB_ATTEMPT counting from 1, as Batch does.
+#    job, AWS_BATCH_JOB_ATTEMPT counting from 1, as Batch does. TerminateJob
+#    (which moto only records) stops the process as ECS stops a container:
+#    SIGTERM, SIGKILL after FLOWCTEST_STOP_TIMEOUT seconds (default 30).
 # 5. DescribeJobs reports a container's vcpus and memory as floats (1.0,
 #    read from the job definition's ResourceRequirements), which the Go
 #    SDK refuses to decode into its integers, and drops the container's
@@ -38,6 +40,8 @@
 #                           part (registry/flows/<name>@sha256:...), so one
 #                           server runs the images of several flows
 #   FLOWCTEST_LOG_DIR       where each job's output goes, <job id>.log
+#   FLOWCTEST_STOP_TIMEOUT  seconds between a terminated job's SIGTERM and
+#                           its SIGKILL (ECS's stopTimeout; default 30)
 import copy
 import datetime
 import os
@@ -179,21 +183,48 @@ def _run(job, index, attempts):
     ok = False
     with open(os.path.join(_LOG_DIR, job.job_id.replace(":", "_") + ".log"), "wb") as log:
         for attempt in range(1, attempts + 1):
+            if job.stop:  # terminated: TerminateJob set the reason
+                break
             try:
-                p = subprocess.run(_job_command(job), env=_job_env(job, index, attempt), stdout=log,
-                                   stderr=subprocess.STDOUT, timeout=limit, cwd=_LOG_DIR)
-                job.exit_code = p.returncode
-                ok = p.returncode == 0
-                if not ok:
-                    job.job_stopped_reason = "Essential container in task exited"
-            except subprocess.TimeoutExpired:
-                job.job_stopped_reason = "Job attempt duration exceeded timeout"
+                p = subprocess.Popen(_job_command(job), env=_job_env(job, index, attempt), stdout=log,
+                                     stderr=subprocess.STDOUT, cwd=_LOG_DIR)
             except OSError as e:
                 job.job_stopped_reason = "CannotStartContainerError: %s" % e
                 break
-            if ok:
+            code, timed_out = _wait(job, p, limit)
+            job.exit_code = code
+            ok = code == 0 and not job.stop
+            if timed_out:
+                job.job_stopped_reason = "Job attempt duration exceeded timeout"
+            elif not ok and not job.stop:
+                job.job_stopped_reason = "Essential container in task exited"
+            if ok or job.stop:
                 break
     job._mark_stopped(success=ok)
+
+
+# TerminateJob stops a running container as ECS does: SIGTERM, then
+# SIGKILL after the stop timeout (ECS's default is 30 s).
+_STOP_TIMEOUT = float(_CONFIG.get("FLOWCTEST_STOP_TIMEOUT", "30"))
+
+
+def _wait(job, p, limit):
+    """Waits for p: its exit code, and whether the attempt timed out."""
+    deadline = time.monotonic() + limit if limit else None
+    killed_at = None
+    while True:
+        try:
+            return p.wait(timeout=0.05), False
+        except subprocess.TimeoutExpired:
+            pass
+        if deadline is not None and time.monotonic() > deadline:
+            p.kill()
+            return p.wait(), True
+        if job.stop and killed_at is None:
+            p.terminate()
+            killed_at = time.monotonic()
+        elif killed_at is not None and time.monotonic() - killed_at > _STOP_TIMEOUT:
+            p.kill()
 
 
 def _mark_job_as_finished(self, include_start_attempt, job):
@@ -210,6 +241,9 @@ def _mark_job_as_finished(self, include_start_attempt, job):
 
     def wait():
         while job._child_jobs is None or not all(c.job_stopped for c in job._child_jobs):
+            if job.stop and job._child_jobs:  # terminating an array terminates its children
+                for c in job._child_jobs:
+                    c.terminate(job.job_stopped_reason)
             time.sleep(0.05)
         job._mark_stopped(success=all(c.status == JobStatus.SUCCEEDED for c in job._child_jobs))
 
