@@ -130,6 +130,19 @@ func BenchmarkLiveStatus(b *testing.B) {
 	}
 }
 
+// foreachRun records a succeeded run of flow F whose Body is a foreach of
+// n tasks, and returns its id.
+func (f *fixture) foreachRun(n int) string {
+	id := f.run("F", "u", "succeeded", t0)
+	f.task("F", id, "Start", "1", attempt{ok: true})
+	for i := range n {
+		f.task("F", id, "Body", strconv.Itoa(2+i), attempt{ok: true})
+	}
+	f.task("F", id, "Join", strconv.Itoa(2+n), attempt{ok: true})
+	f.task("F", id, "End", strconv.Itoa(3+n), attempt{ok: true})
+	return id
+}
+
 // BenchmarkRunPage is the run page's one answer for a run with a
 // 1,000-task foreach (issue 12: first paint <= 500 ms): from a server that
 // just started (every task read; cold) and from one that read the run
@@ -138,13 +151,7 @@ func BenchmarkLiveStatus(b *testing.B) {
 //	go test ./rt/ui -run '^$' -bench RunPage -benchtime 20x
 func BenchmarkRunPage(b *testing.B) {
 	f := newFixture(b)
-	id := f.run("F", "u", "succeeded", t0)
-	f.task("F", id, "Start", "1", attempt{ok: true})
-	for i := range 1000 {
-		f.task("F", id, "Body", strconv.Itoa(2+i), attempt{ok: true})
-	}
-	f.task("F", id, "Join", "1002", attempt{ok: true})
-	f.task("F", id, "End", "1003", attempt{ok: true})
+	id := f.foreachRun(1000)
 	b.Run("cold", func(b *testing.B) {
 		defer reportCPU(b)()
 		for b.Loop() {

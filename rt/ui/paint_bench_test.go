@@ -49,13 +49,7 @@ func BenchmarkFirstPaint(b *testing.B) {
 	})
 	b.Run("run-foreach-1000", func(b *testing.B) {
 		f := newFixture(b)
-		id := f.run("F", "u", "succeeded", t0)
-		f.task("F", id, "Start", "1", attempt{ok: true})
-		for i := range 1000 {
-			f.task("F", id, "Body", strconv.Itoa(2+i), attempt{ok: true})
-		}
-		f.task("F", id, "Join", "1002", attempt{ok: true})
-		f.task("F", id, "End", "1003", attempt{ok: true})
+		id := f.foreachRun(1000)
 		paint(b, f.client(), "/#/run/F/"+id, `g.node[data-step="Body"][data-done="1000"]`)
 	})
 }
