@@ -210,9 +210,9 @@ func TestMetadataServiceTaskCrashAfterItsEnd(t *testing.T) {
 		if row := b.runsRow(resumed); row == nil || row[1] != "succeeded" {
 			t.Errorf("runs shows the resumed run as %q", row)
 		}
-		// In the resumed run every task that ran (both Body tasks, Join,
-		// End; the cloned Start has no record of its own there) is
-		// recorded once, with one attempt that is its winner.
+		// In the resumed run every task (the cloned Start, both Body
+		// tasks, Join, End) is recorded once, with one attempt that is its
+		// winner; the clone with its origin, Start of the failed run.
 		conn, err := pgx.Connect(context.Background(), db)
 		if err != nil {
 			t.Fatal(err)
@@ -221,8 +221,18 @@ func TestMetadataServiceTaskCrashAfterItsEnd(t *testing.T) {
 		var tasks, winners, attempts int
 		conn.QueryRow(context.Background(), "SELECT count(*), count(winner) FROM tasks WHERE flow = 'GatedFlow' AND run = $1", resumed).Scan(&tasks, &winners)
 		conn.QueryRow(context.Background(), "SELECT count(*) FROM attempts WHERE flow = 'GatedFlow' AND run = $1", resumed).Scan(&attempts)
-		if tasks != 4 || winners != 4 || attempts != 4 {
-			t.Errorf("the resumed run: %d tasks, %d with a winner, %d attempts; want 4 of each", tasks, winners, attempts)
+		if tasks != 5 || winners != 5 || attempts != 5 {
+			t.Errorf("the resumed run: %d tasks, %d with a winner, %d attempts; want 5 of each", tasks, winners, attempts)
+		}
+		var origin string
+		conn.QueryRow(context.Background(), "SELECT origin FROM tasks WHERE flow = 'GatedFlow' AND run = $1 AND step = 'Start'", resumed).Scan(&origin)
+		if !strings.HasPrefix(origin, run+"/Start/") {
+			t.Errorf("the cloned Start's origin in the service is %q; want %s/Start/<task>", origin, run)
+		}
+		var arts int
+		conn.QueryRow(context.Background(), "SELECT count(*) FROM attempts a, jsonb_object_keys(a.artifacts) WHERE a.flow = 'GatedFlow' AND a.run = $1 AND a.step = 'Start'", resumed).Scan(&arts)
+		if arts == 0 {
+			t.Errorf("the cloned Start has no artifact index in the service")
 		}
 	})
 }

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/flowc-dev/flowc/rt/client"
@@ -68,8 +70,36 @@ func (c *resumeCmd) Run(e *Env) error {
 			say(n)
 		}
 		say(fmt.Sprintf("rerunning from %s", plan.From))
-		return &resume.Executor{Plan: plan, Store: st, Run: id, Next: next}, nil
+		x := &resume.Executor{Plan: plan, Store: st, Run: id, Next: next}
+		md, err := e.Metadata(st)
+		if err != nil {
+			return nil, err
+		}
+		if svc, ok := md.(*metadata.Service); ok {
+			x.Record = recordClone(svc, st)
+		}
+		return x, nil
 	})
+}
+
+// recordClone records a cloned task with the service as the task process
+// records one it ran: an attempt 0 that started and ended when its origin
+// did, with its artifact index and its origin.
+func recordClone(svc *metadata.Service, st *store.Store) func(context.Context, store.TaskPath) error {
+	return func(ctx context.Context, p store.TaskPath) error {
+		d, err := st.LatestDone(p)
+		if err != nil {
+			return err
+		}
+		data, err := st.ReadTaskData(p, d.Attempt)
+		if err != nil {
+			return err
+		}
+		if err := svc.StartAttempt(ctx, p, &store.Attempt{Attempt: d.Attempt, PID: os.Getpid(), Started: d.Started}, data.ForeachStack); err != nil {
+			return err
+		}
+		return svc.FinishAttempt(ctx, p, d, data, nil)
+	}
 }
 
 // origin is the run to resume: --origin-run-id, or the newest run of the

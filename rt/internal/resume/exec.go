@@ -24,6 +24,11 @@ type Executor struct {
 	Store *store.Store
 	Run   string // the new run's id
 	Next  sched.Executor
+	// Record, when set, records a clone with the metadata service once it
+	// is cloned, so that the service holds the resumed run's every task,
+	// with its origin (DESIGN §9). The local provider's records are the
+	// clone's own files, so it is nil there.
+	Record func(ctx context.Context, p store.TaskPath) error
 
 	once   sync.Once
 	mu     sync.Mutex
@@ -92,6 +97,11 @@ func (x *Executor) Execute(ctx context.Context, spec *sched.TaskSpec) (*store.Do
 	dst := store.TaskPath{Flow: x.Plan.Flow, Run: x.Run, Step: spec.Step, Task: spec.TaskID}
 	if err := x.Store.CloneTask(c.Origin, dst); err != nil {
 		return nil, err
+	}
+	if x.Record != nil {
+		if err := x.Record(ctx, dst); err != nil {
+			return nil, fmt.Errorf("recording the clone %s of %s: %w", dst, c.Origin, err)
+		}
 	}
 	return &store.Done{
 		Attempt: 0, OK: true,
