@@ -185,14 +185,15 @@ func (r *liveRun) wait(t *testing.T, timeout time.Duration) result {
 	return res
 }
 
-// processLives reports whether pid is a process that is not a zombie.
+// processLives reports whether pid is a process that has not exited (a
+// zombie, or one being reaped, has).
 func processLives(pid int) bool {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
 	if err != nil {
 		return false
 	}
 	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
-	return len(f) > 0 && f[0] != "Z"
+	return len(f) > 0 && f[0] != "Z" && f[0] != "X"
 }
 
 // lastRunID is the newest run of the flow binary b.
