@@ -13,11 +13,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/batch"
+	batchtypes "github.com/aws/aws-sdk-go-v2/service/batch/types"
 	"github.com/aws/aws-sdk-go-v2/service/scheduler"
 	awssfn "github.com/aws/aws-sdk-go-v2/service/sfn"
 	"github.com/google/go-containerregistry/pkg/registry"
@@ -503,19 +506,60 @@ func (s *sfnEnv) testFailure(t *testing.T) {
 	}
 }
 
-// testTerminate: terminate stops a running run.
+// testTerminate: terminate stops a running run, and its running Batch
+// job: the job ends FAILED with terminate's reason and its process is
+// gone, long before the minute its step waits (on AWS, StopExecution
+// cancels the job itself; moto's interpreter does not, so this checks
+// flowc's own TerminateJob).
 func (s *sfnEnv) testTerminate(t *testing.T) {
+	ctx := context.Background()
+	bc := batch.NewFromConfig(s.m.AWS())
 	b := s.bin(t, "pick")
 	ns, _ := s.create(t, "pick")
+	waiting := filepath.Join(s.m.LogDir, "start-waiting")
+	os.Remove(waiting)
 	run := strings.TrimSpace(b.ok(nil, "step-functions", "trigger", "--wait", "1m"))
-	// Terminate once Start has recorded the run (it then waits a minute).
-	for deadline := time.Now().Add(time.Minute); !strings.Contains(b.ok(nil, "--namespace", ns, "runs"), run); {
-		if time.Now().After(deadline) {
-			t.Fatalf("run %s was never recorded", run)
+	// Terminate once Start has recorded the run and waits (its PID in
+	// start-waiting); the limits guard against a hung emulator.
+	var pid int
+	for deadline := time.Now().Add(time.Minute); ; time.Sleep(200 * time.Millisecond) {
+		raw, err := os.ReadFile(waiting)
+		pid, _ = strconv.Atoi(string(raw))
+		if err == nil && pid > 0 && strings.Contains(b.ok(nil, "--namespace", ns, "runs"), run) {
+			break
 		}
-		time.Sleep(200 * time.Millisecond)
+		if time.Now().After(deadline) {
+			t.Fatalf("run %s's Start never waited", run)
+		}
 	}
-	b.ok(nil, "step-functions", "terminate", run)
+	// Start's job, as Batch lists it (every earlier run has ended).
+	jobs, err := bc.ListJobs(ctx, &batch.ListJobsInput{JobQueue: aws.String(s.m.Queue), JobStatus: batchtypes.JobStatusRunning})
+	if err != nil || len(jobs.JobSummaryList) != 1 || aws.ToString(jobs.JobSummaryList[0].JobName) != "Start" {
+		t.Fatalf("running jobs before terminate: %+v, %v; want Start's", jobs, err)
+	}
+	job := aws.ToString(jobs.JobSummaryList[0].JobId)
+	if out := b.ok(nil, "step-functions", "terminate", run); out != run+" terminated, 1 running Batch job(s) stopped\n" {
+		t.Errorf("terminate printed %q", out)
+	}
+	var st batchtypes.JobDetail
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(100 * time.Millisecond) {
+		d, err := bc.DescribeJobs(ctx, &batch.DescribeJobsInput{Jobs: []string{job}})
+		if err != nil || len(d.Jobs) != 1 {
+			t.Fatalf("DescribeJobs %s: %+v, %v", job, d, err)
+		}
+		if st = d.Jobs[0]; st.Status == batchtypes.JobStatusSucceeded || st.Status == batchtypes.JobStatusFailed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("job %s of the terminated run is still %s", job, st.Status)
+		}
+	}
+	if st.Status != batchtypes.JobStatusFailed || aws.ToString(st.StatusReason) != "terminated with flowc step-functions terminate" {
+		t.Errorf("Start's job %s after terminate: %s (%q), want FAILED for the terminate", job, st.Status, aws.ToString(st.StatusReason))
+	}
+	if processLives(pid) {
+		t.Errorf("Start's process %d still runs after its job ended", pid)
+	}
 	// moto's interpreter fails the stopped execution's running task
 	// ("'dict' object has no attribute 'region'") and may report FAILED
 	// where AWS reports ABORTED; either way the run stops.

@@ -404,20 +404,79 @@ func ExecutionARN(stateMachineARN, run string) (string, error) {
 	return before + ":execution:" + after + ":" + exec, nil
 }
 
-// Terminate stops one run.
-func (c *Client) Terminate(ctx context.Context, stateMachine, run string) error {
+// terminateReason is the reason Batch records for a job terminate stops.
+const terminateReason = "terminated with flowc step-functions terminate"
+
+// Terminate stops one run: its execution, then every Batch job the
+// execution submitted that has not ended, and returns how many jobs it
+// stopped. On AWS, StopExecution cancels a running batch:submitJob.sync
+// job itself; not every engine does (moto's interpreter leaves the job
+// running), so the jobs are stopped here too, as the hybrid runner's
+// interrupt stops its own (TerminateJob: SIGTERM, then SIGKILL). The
+// execution is stopped first so that it submits no job after the
+// history is read. An array job's children end with their parent. A
+// Distributed Map's child executions are not read: they stop with
+// their map run when the execution does.
+func (c *Client) Terminate(ctx context.Context, stateMachine, run string) (int, error) {
 	d, err := c.Deployment(ctx, stateMachine)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	arn, err := ExecutionARN(d.ARN, run)
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if _, err := c.SFN.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn), Cause: aws.String("terminated with flowc step-functions terminate")}); err != nil {
-		return fmt.Errorf("terminating run %q: %v", run, err)
+	if _, err := c.SFN.StopExecution(ctx, &sfn.StopExecutionInput{ExecutionArn: aws.String(arn), Cause: aws.String(terminateReason)}); err != nil {
+		return 0, fmt.Errorf("terminating run %q: %v", run, err)
 	}
-	return nil
+	jobs, err := c.submittedJobs(ctx, arn)
+	if err != nil {
+		return 0, fmt.Errorf("finding the Batch jobs of terminated run %q: %v", run, err)
+	}
+	stopped := 0
+	for i := 0; i < len(jobs); i += 100 { // DescribeJobs takes at most 100
+		out, err := c.Batch.DescribeJobs(ctx, &batch.DescribeJobsInput{Jobs: jobs[i:min(i+100, len(jobs))]})
+		if err != nil {
+			return stopped, fmt.Errorf("reading the Batch jobs of terminated run %q: %v", run, err)
+		}
+		for _, j := range out.Jobs {
+			if j.Status == batchtypes.JobStatusSucceeded || j.Status == batchtypes.JobStatusFailed {
+				continue
+			}
+			if _, err := c.Batch.TerminateJob(ctx, &batch.TerminateJobInput{JobId: j.JobId, Reason: aws.String(terminateReason)}); err != nil {
+				return stopped, fmt.Errorf("stopping Batch job %s of terminated run %q: %v", aws.ToString(j.JobId), run, err)
+			}
+			stopped++
+		}
+	}
+	return stopped, nil
+}
+
+// submittedJobs are the ids of the Batch jobs the execution submitted,
+// from its history's TaskSubmitted events (whose output is SubmitJob's).
+func (c *Client) submittedJobs(ctx context.Context, execARN string) ([]string, error) {
+	var jobs []string
+	seen := map[string]bool{}
+	p := sfn.NewGetExecutionHistoryPaginator(c.SFN, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execARN), MaxResults: 1000})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, ev := range page.Events {
+			sub := ev.TaskSubmittedEventDetails
+			if sub == nil || aws.ToString(sub.ResourceType) != "batch" {
+				continue
+			}
+			var out struct{ JobId string }
+			if json.Unmarshal([]byte(aws.ToString(sub.Output)), &out) != nil || out.JobId == "" || seen[out.JobId] {
+				continue
+			}
+			seen[out.JobId] = true
+			jobs = append(jobs, out.JobId)
+		}
+	}
+	return jobs, nil
 }
 
 // Delete removes the state machine, its schedule and its job definitions

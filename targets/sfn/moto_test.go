@@ -161,7 +161,7 @@ func TestDeployLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := c.Terminate(ctx, "Sched", run); err != nil {
+	if _, err := c.Terminate(ctx, "Sched", run); err != nil {
 		t.Fatal(err)
 	}
 	// The task sleeps a minute; the run ends long before. moto's
@@ -187,7 +187,7 @@ func TestDeployLifecycle(t *testing.T) {
 	if runs, _ := c.ListRuns(ctx, "Sched", "SUCCEEDED"); len(runs) != 0 {
 		t.Errorf("ListRuns(SUCCEEDED) = %+v", runs)
 	}
-	if err := c.Terminate(ctx, "Sched", "12"); err == nil {
+	if _, err := c.Terminate(ctx, "Sched", "12"); err == nil {
 		t.Error("terminate of a non-sfn run id was accepted")
 	}
 

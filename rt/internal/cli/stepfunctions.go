@@ -347,10 +347,11 @@ func (c *sfnTerminateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	if err != nil {
 		return err
 	}
-	if err := client.Terminate(e.Ctx, deployName(name), c.RunID); err != nil {
+	jobs, err := client.Terminate(e.Ctx, deployName(name), c.RunID)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.Stdout, "%s terminated\n", c.RunID)
+	fmt.Fprintf(e.Stdout, "%s terminated, %d running Batch job(s) stopped\n", c.RunID, jobs)
 	// A stopped execution runs no Catch: the run is recorded as failed
 	// here, when the deployer's datastore is the deployment's, instead of
 	// waiting for its heartbeats to stop.

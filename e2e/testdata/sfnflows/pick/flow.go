@@ -10,6 +10,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"strconv"
 	"time"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -37,8 +39,21 @@ type PickFlow struct {
 //flow:step
 //flow:switch on=Size cases=big:Big,small:Small
 func (f *PickFlow) Start(ctx context.Context) error {
-	time.Sleep(f.Wait)
-	return nil
+	if f.Wait == 0 {
+		return nil
+	}
+	// A run to terminate: its Start says which process to watch (its
+	// PID in start-waiting, in the job's working directory) and waits,
+	// ending early when its context does (Batch stops it with SIGTERM).
+	if err := os.WriteFile("start-waiting", []byte(strconv.Itoa(os.Getpid())), 0o644); err != nil {
+		return err
+	}
+	select {
+	case <-time.After(f.Wait):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 }
 
 //flow:step
