@@ -224,6 +224,7 @@ func TestSFNDeploy(t *testing.T) {
 	t.Run("ProjectToken", s.testProjectToken)
 	t.Run("Switch", s.testSwitch)
 	t.Run("Failure", s.testFailure)
+	t.Run("Untagged", s.testUntagged)
 	t.Run("Terminate", s.testTerminate)
 	t.Run("Delete", s.testDelete)
 }
@@ -504,6 +505,39 @@ func (s *sfnEnv) testFailure(t *testing.T) {
 	if out := b.ok(nil, "--namespace", ns, "logs", run+"/Big", "--stderr"); !strings.Contains(out, "Big failed on purpose") {
 		t.Errorf("logs %s/Big --stderr:\n%s", run, out)
 	}
+}
+
+// testUntagged: a deployment made before the flowc:datastore tag (the
+// tag removed here) cannot have its datastore checked: trigger refuses a
+// local datastore, and on S3 starts the run with a one-line warning to
+// re-run create; once create has run again, it warns no more.
+func (s *sfnEnv) testUntagged(t *testing.T) {
+	ctx := context.Background()
+	b := s.bin(t, "pick")
+	s.create(t, "pick")
+	d, err := s.c.Find(ctx, "PickFlow")
+	if err != nil || d == nil {
+		t.Fatalf("Find PickFlow: %+v, %v", d, err)
+	}
+	if _, err := s.c.SFN.UntagResource(ctx, &awssfn.UntagResourceInput{ResourceArn: aws.String(d.ARN), TagKeys: []string{sfn.DatastoreTag}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, errOut, code := b.run([]string{"FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT=" + t.TempDir()}, "step-functions", "trigger"); code != 1 || !strings.Contains(errOut, "--datastore s3") || strings.Count(errOut, "\n") != 1 {
+		t.Errorf("trigger of an untagged deployment on a local datastore: exit %d, %q; want one line naming --datastore s3", code, errOut)
+	}
+	out, errOut, code := b.run(nil, "step-functions", "trigger")
+	if code != 0 || !strings.Contains(errOut, "step-functions create") || strings.Count(errOut, "\n") != 1 {
+		t.Fatalf("trigger of an untagged deployment: exit %d, %q; want the run started with one warning naming step-functions create", code, errOut)
+	}
+	if st, _ := s.wait(t, "PickFlow", strings.TrimSpace(out)); st != "SUCCEEDED" {
+		t.Errorf("run %s of the untagged deployment ended %s", strings.TrimSpace(out), st)
+	}
+	s.create(t, "pick")
+	out, errOut, code = b.run(nil, "step-functions", "trigger")
+	if code != 0 || errOut != "" {
+		t.Errorf("trigger after create again: exit %d, %q; want no warning", code, errOut)
+	}
+	s.wait(t, "PickFlow", strings.TrimSpace(out))
 }
 
 // testTerminate: terminate stops a running run, and its running Batch

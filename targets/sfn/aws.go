@@ -65,9 +65,14 @@ const DatastoreTag = "flowc:datastore"
 func (d *Deployed) Datastore() string { return d.Tags[DatastoreTag] }
 
 // CheckDatastore refuses the datastore of the command at hand (root, on
-// S3 or not) when the deployment's tasks use another one.
+// S3 or not) when the deployment's tasks use another one. A deployment
+// made before the tag records no root: only a datastore that is not S3
+// is known to be another (create takes no other); Untagged says so.
 func (d *Deployed) CheckDatastore(root string, s3 bool) error {
 	want := d.Datastore()
+	if want == "" && !s3 {
+		return fmt.Errorf("state machine %q uses an S3 datastore, this command the local one (%s); pass --datastore s3 and the --datastore-root it was created with", d.Name, root)
+	}
 	if want == "" || s3 && datastoreTagValue(root) == want {
 		return nil
 	}
@@ -96,6 +101,15 @@ func datastoreTagValue(root string) string {
 		return root
 	}
 	return "sha256:" + deploy.Hash(root)
+}
+
+// Untagged is the warning for a deployment whose datastore CheckDatastore
+// cannot check (made before the tag), "" when it can.
+func (d *Deployed) Untagged(root string) string {
+	if d.Datastore() != "" {
+		return ""
+	}
+	return fmt.Sprintf("warning: state machine %q was deployed before flowc recorded its datastore, so whether its tasks use %s is unchecked; re-run step-functions create to record it", d.Name, root)
 }
 
 // Find looks the state machine up by name; nil when there is none.

@@ -279,3 +279,24 @@ func nestedForeach(flow string) *rt.Graph {
 		&rt.Step{Name: "End", Kind: rt.KindEnd},
 	)
 }
+
+// TestCheckDatastoreUntagged: a deployment made before the datastore tag
+// refuses a local datastore (its tasks are on S3, as create requires) and
+// takes an S3 one with a warning naming create; a tagged one warns of
+// nothing.
+func TestCheckDatastoreUntagged(t *testing.T) {
+	old := &Deployed{Name: "F", Tags: map[string]string{}}
+	if err := old.CheckDatastore("/home/u/.flowc", false); err == nil || !strings.Contains(err.Error(), "--datastore s3") {
+		t.Errorf("untagged, local datastore: %v; want a refusal naming --datastore s3", err)
+	}
+	if err := old.CheckDatastore("s3://b/p", true); err != nil {
+		t.Errorf("untagged, S3 datastore: %v", err)
+	}
+	if w := old.Untagged("s3://b/p"); !strings.Contains(w, "s3://b/p") || !strings.Contains(w, "step-functions create") || strings.Contains(w, "\n") {
+		t.Errorf("untagged warning %q; want one line naming the root and step-functions create", w)
+	}
+	tagged := &Deployed{Name: "F", Tags: map[string]string{DatastoreTag: "s3://b/p"}}
+	if w := tagged.Untagged("s3://b/p"); w != "" {
+		t.Errorf("tagged deployment warns %q", w)
+	}
+}

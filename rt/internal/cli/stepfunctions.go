@@ -271,6 +271,9 @@ func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd, kctx *kong.Context) err
 	if err := d.CheckDatastore(e.G.cfg.Root, e.G.cfg.Datastore == "s3"); err != nil {
 		return err
 	}
+	if w := d.Untagged(e.G.cfg.Root); w != "" {
+		fmt.Fprintln(e.Stderr, w)
+	}
 	// The same parameters object as Argo's: flag name -> value as the
 	// command line takes it, parsed again by the Start task.
 	params, err := triggerParams(e, kctx)
