@@ -48,10 +48,9 @@ func BenchmarkClusterTaskOverhead(b *testing.B) {
 		d.runOKWithin(d.trigger("checks-overhead", "--mode", "wide", "--width", fmt.Sprint(width)), 30*time.Minute)
 		return time.Since(start)
 	}
-	n := 0
 	timeEmpty := func(width int) time.Duration {
-		n++
-		name := fmt.Sprintf("empty-%d-%d", width, n)
+		emptyRuns++ // package-wide: -count runs share the control plane
+		name := fmt.Sprintf("empty-%d-%d", width, emptyRuns)
 		wf := map[string]any{
 			"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
 			"metadata": map[string]any{"name": name, "namespace": clusterNS},
@@ -100,6 +99,9 @@ func BenchmarkCreateOnlyYAML(b *testing.B) {
 // the token the first one minted (a fresh dir is refused, as another
 // deployer would be).
 var benchHomes = map[string]string{}
+
+// emptyRuns numbers the empty-pod workflows, whose names must not repeat.
+var emptyRuns int
 
 func benchDeployer(b *testing.B, e *clusterEnvT, bin, prefix string) *deployer {
 	d := e.deployer(b, bin, prefix)
