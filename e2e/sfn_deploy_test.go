@@ -27,6 +27,7 @@ import (
 
 	"github.com/flowc-dev/flowc/internal/testenv/s3test"
 	"github.com/flowc-dev/flowc/internal/testenv/sfntest"
+	"github.com/flowc-dev/flowc/targets/deploy"
 	"github.com/flowc-dev/flowc/targets/sfn"
 )
 
@@ -519,7 +520,7 @@ func (s *sfnEnv) testUntagged(t *testing.T) {
 	if err != nil || d == nil {
 		t.Fatalf("Find PickFlow: %+v, %v", d, err)
 	}
-	if _, err := s.c.SFN.UntagResource(ctx, &awssfn.UntagResourceInput{ResourceArn: aws.String(d.ARN), TagKeys: []string{sfn.DatastoreTag}}); err != nil {
+	if _, err := s.c.SFN.UntagResource(ctx, &awssfn.UntagResourceInput{ResourceArn: aws.String(d.ARN), TagKeys: []string{deploy.DatastoreTag}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, errOut, code := b.run([]string{"FLOWC_DATASTORE=local", "FLOWC_DATASTORE_ROOT=" + t.TempDir()}, "step-functions", "trigger"); code != 1 || !strings.Contains(errOut, "--datastore s3") || strings.Count(errOut, "\n") != 1 {

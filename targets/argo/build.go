@@ -75,21 +75,25 @@ func ParseSecret(s string) (Secret, error) {
 
 // Labels and annotations the target writes.
 const (
-	LabelDeployment   = "flowc.dev/deployment"
-	LabelFlow         = "flowc.dev/flow"
-	AnnotationName    = "flowc.dev/deployment-name"
-	AnnotationToken   = "flowc.dev/production-token"
-	ParamName         = "parameters" // the workflow's one parameter: the flow's parameters as JSON
-	binaryPath        = "/flowc/flow"
-	outputsDir        = "/flowc/out"
-	entryTemplate     = "flow"
-	exitTemplate      = "on-exit"
-	inTaskID          = "task-id"
-	inInputPaths      = "input-paths"
-	inSplitIndex      = "split-index"
-	inPath            = "path"
-	inParentTask      = "parent-task"
-	kindWorkflowTempl = "WorkflowTemplate"
+	LabelDeployment = "flowc.dev/deployment"
+	LabelFlow       = "flowc.dev/flow"
+	AnnotationName  = "flowc.dev/deployment-name"
+	AnnotationToken = "flowc.dev/production-token"
+	// AnnotationDatastore records the datastore root the tasks use
+	// (their FLOWC_DATASTORE_ROOT), which trigger checks its own against
+	// (deploy.CheckDatastore).
+	AnnotationDatastore = "flowc.dev/datastore"
+	ParamName           = "parameters" // the workflow's one parameter: the flow's parameters as JSON
+	binaryPath          = "/flowc/flow"
+	outputsDir          = "/flowc/out"
+	entryTemplate       = "flow"
+	exitTemplate        = "on-exit"
+	inTaskID            = "task-id"
+	inInputPaths        = "input-paths"
+	inSplitIndex        = "split-index"
+	inPath              = "path"
+	inParentTask        = "parent-task"
+	kindWorkflowTempl   = "WorkflowTemplate"
 )
 
 // Objects is what create applies.
@@ -145,6 +149,12 @@ func Build(g *rt.Graph, o Options) (*Objects, error) {
 	}
 	if o.Token != "" {
 		wt.Metadata.Annotations[AnnotationToken] = o.Token
+	}
+	// Taken from the tasks' own environment, so the record cannot
+	// disagree with what they use. An annotation value holds any root
+	// verbatim (no hash needed, unlike a Step Functions tag).
+	if root := envValue(o.Env, "FLOWC_DATASTORE_ROOT"); root != "" {
+		wt.Metadata.Annotations[AnnotationDatastore] = root
 	}
 	objs := &Objects{Template: wt}
 	if s := deploy.ScheduleOf(g); s != nil {
@@ -246,6 +256,16 @@ func (b *builder) image(st *rt.Step) (string, error) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// envValue is the value of variable name in env, "" if unset.
+func envValue(env []EnvVar, name string) string {
+	for _, e := range env {
+		if e.Name == name {
+			return e.Value
+		}
+	}
+	return ""
+}
 
 // stepArgs is the container's argv after the binary: the step command with
 // Argo's input parameters in place of the ids.

@@ -2,6 +2,7 @@ package argo_test
 
 import (
 	"fmt"
+	"os"
 	"os/exec"
 	"strings"
 	"testing"
@@ -19,7 +20,7 @@ import (
 // reports its size.
 func BenchmarkClusterForeach(b *testing.B) {
 	e := cluster(b)
-	d := e.deployer(b, testdataBinary(b, "checks"), "bench")
+	d := benchDeployer(b, e, testdataBinary(b, "checks"), "bench")
 	d.create("checks-wide", "--max-num-splits", "1000")
 	yaml := d.ok("argo-workflows", "--name", "checks-wide", "create", "--only-yaml", "--image", "x", "--max-num-splits", "1000")
 	for _, width := range []int{10, 1000} {
@@ -40,17 +41,16 @@ func BenchmarkClusterForeach(b *testing.B) {
 // workflow. The difference is what the flow binary adds to a pod.
 func BenchmarkClusterTaskOverhead(b *testing.B) {
 	e := cluster(b)
-	d := e.deployer(b, testdataBinary(b, "checks"), "bench-overhead")
+	d := benchDeployer(b, e, testdataBinary(b, "checks"), "bench-overhead")
 	d.create("checks-overhead")
 	timeFlow := func(width int) time.Duration {
 		start := time.Now()
 		d.runOKWithin(d.trigger("checks-overhead", "--mode", "wide", "--width", fmt.Sprint(width)), 30*time.Minute)
 		return time.Since(start)
 	}
-	n := 0
 	timeEmpty := func(width int) time.Duration {
-		n++
-		name := fmt.Sprintf("empty-%d-%d", width, n)
+		emptyRuns++ // package-wide: -count runs share the control plane
+		name := fmt.Sprintf("empty-%d-%d", width, emptyRuns)
 		wf := map[string]any{
 			"apiVersion": "argoproj.io/v1alpha1", "kind": "Workflow",
 			"metadata": map[string]any{"name": name, "namespace": clusterNS},
@@ -92,4 +92,27 @@ func BenchmarkCreateOnlyYAML(b *testing.B) {
 			b.Fatalf("%v\n%s", err, out)
 		}
 	}
+}
+
+// benchHomes is each benchmark deployer's token dir, kept across -count
+// runs: the control plane is shared, so the second run's create must hold
+// the token the first one minted (a fresh dir is refused, as another
+// deployer would be).
+var benchHomes = map[string]string{}
+
+// emptyRuns numbers the empty-pod workflows, whose names must not repeat.
+var emptyRuns int
+
+func benchDeployer(b *testing.B, e *clusterEnvT, bin, prefix string) *deployer {
+	d := e.deployer(b, bin, prefix)
+	if home, ok := benchHomes[prefix]; ok {
+		d.home = home
+	} else {
+		home, err := os.MkdirTemp(e.dir, "home-")
+		if err != nil {
+			b.Fatal(err)
+		}
+		d.home, benchHomes[prefix] = home, home
+	}
+	return d
 }

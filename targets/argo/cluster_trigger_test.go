@@ -91,3 +91,37 @@ func TestClusterProjectToken(t *testing.T) {
 		t.Errorf("SecondFlow redeployed by the branch token's holder:\n%s", out)
 	}
 }
+
+// TestClusterTriggerDatastore: the template records the datastore its
+// tasks use; a trigger from a command with another --datastore-root is
+// refused in one line naming both roots and the fix, exits non-zero, and
+// submits nothing: no workflow, no run id file, and the includefile it was
+// given is not uploaded to the other root.
+func TestClusterTriggerDatastore(t *testing.T) {
+	e := cluster(t)
+	d := e.deployer(t, exampleBinaries(t)["genrestats"], "ds")
+	const name = "genrestats-ds"
+	d.create(name)
+	file := filepath.Join(t.TempDir(), "movies.csv")
+	if err := os.WriteFile(file, []byte("movie_title,title_year,genres,gross\nA,2001,Drama,100\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	before := len(d.listRuns(name))
+	other := "s3://" + s3Bucket + "/ds-elsewhere"
+	idFile := filepath.Join(t.TempDir(), "run-id")
+	_, stderr, err := d.runArgs([]string{"--datastore", "s3", "--datastore-root", other, "--datastore-path-style"},
+		"argo-workflows", "--name", name, "trigger", "--run-id-file", idFile, "--movie-data", file)
+	if err == nil || strings.Count(strings.TrimSpace(stderr), "\n") > 0 ||
+		!strings.Contains(stderr, d.root) || !strings.Contains(stderr, other) || !strings.Contains(stderr, "--datastore-root "+d.root) {
+		t.Errorf("trigger with --datastore-root %s: %v, want a non-zero exit and one line naming %s, %s and --datastore-root %s:\n%s", other, err, d.root, other, d.root, stderr)
+	}
+	if n := len(d.listRuns(name)); n != before {
+		t.Errorf("a refused trigger submitted a workflow: %d runs, had %d", n, before)
+	}
+	if _, err := os.Stat(idFile); !os.IsNotExist(err) {
+		t.Errorf("a refused trigger left a run id file: %v", err)
+	}
+	if keys, dirs, err := s3test.List(e.s3, s3Bucket, "ds-elsewhere/"); err != nil || len(keys)+len(dirs) != 0 {
+		t.Errorf("a refused trigger wrote to the other root: %q %q %v", keys, dirs, err)
+	}
+}

@@ -17,4 +17,17 @@
 // For the same reason the Kubernetes calls are plain REST over net/http
 // (kube.go), with the standard kubeconfig chain: $KUBECONFIG, ~/.kube/config,
 // and the in-cluster service account.
+//
+// A run's outcome is recorded by the binary itself (DESIGN §8.1): Start
+// creates the run, End marks it succeeded, and the onExit handler
+// (`argo-workflows finish`) marks any other end failed. Liveness is by
+// heartbeat, per run: every running task rewrites its run's heartbeat, and
+// a running run whose heartbeats stop (its pods died without the exit
+// handler running) reads as killed in runs, dump, the client and the UI
+// (rt/client Task.Killed). A task whose pod died while another task of the
+// run still beats reads as running until the run's beats stop.
+//
+// create records the tasks' datastore root as annotation
+// flowc.dev/datastore, and trigger refuses a command with another one
+// (deploy.CheckDatastore, shared with the Step Functions target).
 package argo

@@ -222,3 +222,42 @@ func dropEmpty(v any) {
 		}
 	}
 }
+
+// TestDatastoreAnnotation: the template records the datastore root its
+// tasks get (FLOWC_DATASTORE_ROOT), and the deployment read back with it
+// accepts that root and refuses another; one without the annotation (made
+// before it existed) is accepted with a warning.
+func TestDatastoreAnnotation(t *testing.T) {
+	g := goldenGraphs(t)["linear"]
+	o := goldenOptions(t, g)
+	objs, err := argo.Build(g, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const root = "s3://flowc-bucket/flowc"
+	ann := objs.Template.Metadata.Annotations
+	if ann[argo.AnnotationDatastore] != root {
+		t.Fatalf("annotation %s = %q, want the tasks' root %q", argo.AnnotationDatastore, ann[argo.AnnotationDatastore], root)
+	}
+	for _, tmpl := range objs.Template.Spec.Templates {
+		if c := tmpl.Container; c != nil {
+			for _, e := range c.Env {
+				if e.Name == "FLOWC_DATASTORE_ROOT" && e.Value != root {
+					t.Errorf("template %s's tasks use %q, the annotation says %q", tmpl.Name, e.Value, root)
+				}
+			}
+		}
+	}
+	d := &argo.Deployed{Name: objs.Template.Metadata.Name, Namespace: "default", Annotations: ann}
+	if warn, err := d.CheckDatastore(root, true); err != nil || warn != "" {
+		t.Errorf("trigger with the deployment's root: %q, %v", warn, err)
+	}
+	if _, err := d.CheckDatastore("s3://flowc-bucket/elsewhere", true); err == nil ||
+		!strings.Contains(err.Error(), root) || !strings.Contains(err.Error(), "s3://flowc-bucket/elsewhere") {
+		t.Errorf("trigger with another root: %v, want an error naming both roots", err)
+	}
+	old := &argo.Deployed{Name: d.Name, Namespace: "default", Annotations: map[string]string{argo.AnnotationToken: "t"}}
+	if warn, err := old.CheckDatastore(root, true); err != nil || !strings.Contains(warn, "records no datastore") {
+		t.Errorf("a template made before the annotation: %q, %v; want a warning", warn, err)
+	}
+}

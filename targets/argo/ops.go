@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/flowc-dev/flowc/targets/deploy"
 )
 
 // Resources this target manages.
@@ -15,18 +17,46 @@ const (
 	resWorkflows = "workflows"
 )
 
-// RecordedToken is the production token recorded with the deployment
-// named name, "" when it does not exist or has none.
-func (k *Kube) RecordedToken(ctx context.Context, ns, name string) (string, bool, error) {
+// Deployed is a deployment's WorkflowTemplate as it exists.
+type Deployed struct {
+	Name, Namespace string
+	Annotations     map[string]string
+}
+
+// Find reads the WorkflowTemplate of deployment name; nil when there is
+// none.
+func (k *Kube) Find(ctx context.Context, ns, name string) (*Deployed, error) {
 	var cur WorkflowTemplate
 	err := k.Get(ctx, ns, resTemplates, name, &cur)
 	if errors.Is(err, ErrNotFound) {
-		return "", false, nil
+		return nil, nil
 	}
 	if err != nil {
+		return nil, fmt.Errorf("reading WorkflowTemplate %q in namespace %q: %w", name, ns, err)
+	}
+	return &Deployed{Name: name, Namespace: ns, Annotations: cur.Metadata.Annotations}, nil
+}
+
+// Token is the production token recorded with the deployment, "" if none.
+func (d *Deployed) Token() string { return d.Annotations[AnnotationToken] }
+
+// CheckDatastore is deploy.CheckDatastore for this template: it refuses
+// the datastore of the command at hand (root, on S3 or not) when the
+// deployment's tasks use another one, and warns for a template made
+// before AnnotationDatastore existed.
+func (d *Deployed) CheckDatastore(root string, s3 bool) (warning string, err error) {
+	return deploy.CheckDatastore(deploy.Deployed{What: fmt.Sprintf("WorkflowTemplate %q in namespace %q", d.Name, d.Namespace),
+		Recorded: d.Annotations[AnnotationDatastore], Create: "argo-workflows create"}, root, s3)
+}
+
+// RecordedToken is the production token recorded with the deployment
+// named name, "" when it does not exist or has none.
+func (k *Kube) RecordedToken(ctx context.Context, ns, name string) (string, bool, error) {
+	d, err := k.Find(ctx, ns, name)
+	if d == nil || err != nil {
 		return "", false, err
 	}
-	return cur.Metadata.Annotations[AnnotationToken], true, nil
+	return d.Token(), true, nil
 }
 
 // Deploy applies the template, then the cron workflow, or deletes a cron
@@ -49,16 +79,12 @@ func (k *Kube) Deploy(ctx context.Context, objs *Objects) error {
 	return nil
 }
 
-// Trigger submits a workflow of the template name and returns its name.
-func (k *Kube) Trigger(ctx context.Context, ns, name, paramsJSON string) (string, error) {
-	if _, found, err := k.RecordedToken(ctx, ns, name); err != nil {
-		return "", err
-	} else if !found {
-		return "", fmt.Errorf("deployment %q not found in namespace %q; run argo-workflows create first", name, ns)
-	}
+// Trigger submits a workflow of the deployment d (as Find read it) and
+// returns its name.
+func (k *Kube) Trigger(ctx context.Context, d *Deployed, paramsJSON string) (string, error) {
 	var created Workflow
-	if err := k.Create(ctx, ns, resWorkflows, NewWorkflow(name, ns, paramsJSON), &created); err != nil {
-		return "", fmt.Errorf("submitting a workflow of %q: %w", name, err)
+	if err := k.Create(ctx, d.Namespace, resWorkflows, NewWorkflow(d.Name, d.Namespace, paramsJSON), &created); err != nil {
+		return "", fmt.Errorf("submitting a workflow of %q: %w", d.Name, err)
 	}
 	return created.Metadata.Name, nil
 }

@@ -54,38 +54,16 @@ type Deployed struct {
 	Tags  map[string]string
 }
 
-// DatastoreTag is the tag that records a deployment's datastore root, so
-// that trigger can refuse a datastore its tasks do not use before it
-// starts anything (an includefile trigger uploads would be where the
-// tasks never look).
-const DatastoreTag = "flowc:datastore"
+// Datastore is the datastore root the deployment's tasks use, as its
+// deploy.DatastoreTag records it ("" for a deployment made before the tag).
+func (d *Deployed) Datastore() string { return d.Tags[deploy.DatastoreTag] }
 
-// Datastore is the datastore root the deployment's tasks use, as its tag
-// records it ("" for a deployment made before the tag).
-func (d *Deployed) Datastore() string { return d.Tags[DatastoreTag] }
-
-// CheckDatastore refuses the datastore of the command at hand (root, on
-// S3 or not) when the deployment's tasks use another one. A deployment
-// made before the tag records no root: only a datastore that is not S3
-// is known to be another (create takes no other); Untagged says so.
-func (d *Deployed) CheckDatastore(root string, s3 bool) error {
-	want := d.Datastore()
-	if want == "" && !s3 {
-		return fmt.Errorf("state machine %q uses an S3 datastore, this command the local one (%s); pass --datastore s3 and the --datastore-root it was created with", d.Name, root)
-	}
-	if want == "" || s3 && datastoreTagValue(root) == want {
-		return nil
-	}
-	hashed := strings.HasPrefix(want, "sha256:") // a root that is no tag value
-	switch {
-	case !s3 && hashed:
-		return fmt.Errorf("state machine %q uses an S3 datastore, this command the local one (%s); pass --datastore s3 and the --datastore-root it was created with", d.Name, root)
-	case !s3:
-		return fmt.Errorf("state machine %q uses datastore %s, this command the local one (%s); pass --datastore s3 --datastore-root %s, the deployment's", d.Name, want, root, want)
-	case hashed:
-		return fmt.Errorf("state machine %q uses another datastore than %s; pass the --datastore-root it was created with, or redeploy with step-functions create to use %s", d.Name, root, root)
-	}
-	return fmt.Errorf("state machine %q uses datastore %s, this command %s; pass --datastore-root %s (the deployment's), or redeploy with step-functions create to use %s", d.Name, want, root, want, root)
+// CheckDatastore is deploy.CheckDatastore for this state machine: it
+// refuses the datastore of the command at hand (root, on S3 or not) when
+// the deployment's tasks use another one, and warns for a state machine
+// that records none.
+func (d *Deployed) CheckDatastore(root string, s3 bool) (warning string, err error) {
+	return deploy.CheckDatastore(deploy.Deployed{What: fmt.Sprintf("state machine %q", d.Name), Recorded: d.Datastore(), Create: "step-functions create"}, root, s3)
 }
 
 // datastoreTagValue is root as a tag value: itself when Step Functions
@@ -100,16 +78,7 @@ func datastoreTagValue(root string) string {
 	if ok {
 		return root
 	}
-	return "sha256:" + deploy.Hash(root)
-}
-
-// Untagged is the warning for a deployment whose datastore CheckDatastore
-// cannot check (made before the tag), "" when it can.
-func (d *Deployed) Untagged(root string) string {
-	if d.Datastore() != "" {
-		return ""
-	}
-	return fmt.Sprintf("warning: state machine %q was deployed before flowc recorded its datastore, so whether its tasks use %s is unchecked; re-run step-functions create to record it", d.Name, root)
+	return deploy.HashedDatastore(root)
 }
 
 // Find looks the state machine up by name; nil when there is none.
@@ -173,7 +142,7 @@ func (c *Client) Create(ctx context.Context, in CreateInput) (*CreateResult, err
 			res.Registered++
 		}
 	}
-	tags := map[string]string{deploy.TokenTag: in.Token, "flowc:flow": in.Def.Flow, DatastoreTag: datastoreTagValue(in.Def.Datastore)}
+	tags := map[string]string{deploy.TokenTag: in.Token, "flowc:flow": in.Def.Flow, deploy.DatastoreTag: datastoreTagValue(in.Def.Datastore)}
 	for k, v := range in.Tags {
 		tags[k] = v
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/targets/deploy"
 )
 
 // graph links a graph of steps given as name -> kind, next.
@@ -286,17 +287,15 @@ func nestedForeach(flow string) *rt.Graph {
 // nothing.
 func TestCheckDatastoreUntagged(t *testing.T) {
 	old := &Deployed{Name: "F", Tags: map[string]string{}}
-	if err := old.CheckDatastore("/home/u/.flowc", false); err == nil || !strings.Contains(err.Error(), "--datastore s3") {
+	if _, err := old.CheckDatastore("/home/u/.flowc", false); err == nil || !strings.Contains(err.Error(), "--datastore s3") {
 		t.Errorf("untagged, local datastore: %v; want a refusal naming --datastore s3", err)
 	}
-	if err := old.CheckDatastore("s3://b/p", true); err != nil {
-		t.Errorf("untagged, S3 datastore: %v", err)
+	w, err := old.CheckDatastore("s3://b/p", true)
+	if err != nil || !strings.Contains(w, "s3://b/p") || !strings.Contains(w, "step-functions create") || strings.Contains(w, "\n") {
+		t.Errorf("untagged, S3 datastore: %q, %v; want one warning line naming the root and step-functions create", w, err)
 	}
-	if w := old.Untagged("s3://b/p"); !strings.Contains(w, "s3://b/p") || !strings.Contains(w, "step-functions create") || strings.Contains(w, "\n") {
-		t.Errorf("untagged warning %q; want one line naming the root and step-functions create", w)
-	}
-	tagged := &Deployed{Name: "F", Tags: map[string]string{DatastoreTag: "s3://b/p"}}
-	if w := tagged.Untagged("s3://b/p"); w != "" {
-		t.Errorf("tagged deployment warns %q", w)
+	tagged := &Deployed{Name: "F", Tags: map[string]string{deploy.DatastoreTag: "s3://b/p"}}
+	if w, err := tagged.CheckDatastore("s3://b/p", true); w != "" || err != nil {
+		t.Errorf("tagged deployment: %q, %v; want neither a warning nor an error", w, err)
 	}
 }

@@ -317,11 +317,27 @@ func deployEnv(g *Globals, maxNumSplits int) []argo.EnvVar {
 }
 
 func (c *argoTriggerCmd) Run(e *Env, parent *argoCmd, kctx *kong.Context) error {
-	params, err := triggerParams(e, kctx)
+	_, name, err := parent.deployment(e)
 	if err != nil {
 		return err
 	}
-	_, name, err := parent.deployment(e)
+	k, nsName, err := parent.kube(e, c.k8sNamespace)
+	if err != nil {
+		return err
+	}
+	d, err := k.Find(e.Ctx, nsName, name)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		return fmt.Errorf("deployment %q not found in namespace %q; run argo-workflows create first", name, nsName)
+	}
+	// Before anything is uploaded or submitted: the tasks would not find
+	// an includefile put elsewhere, nor this command's dump their run.
+	if err := checkDatastore(e, d.CheckDatastore); err != nil {
+		return err
+	}
+	params, err := triggerParams(e, kctx)
 	if err != nil {
 		return err
 	}
@@ -329,12 +345,7 @@ func (c *argoTriggerCmd) Run(e *Env, parent *argoCmd, kctx *kong.Context) error 
 	if err != nil {
 		return err
 	}
-	k, nsName, err := parent.kube(e, c.k8sNamespace)
-	if err != nil {
-		idFile.abort()
-		return err
-	}
-	wf, err := k.Trigger(e.Ctx, nsName, name, params)
+	wf, err := k.Trigger(e.Ctx, d, params)
 	if err != nil {
 		idFile.abort()
 		return err

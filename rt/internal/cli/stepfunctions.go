@@ -268,11 +268,8 @@ func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd, kctx *kong.Context) err
 	}
 	// Before anything is uploaded or started: the tasks would not find
 	// an includefile put elsewhere, nor this command their run.
-	if err := d.CheckDatastore(e.G.cfg.Root, e.G.cfg.Datastore == "s3"); err != nil {
+	if err := checkDatastore(e, d.CheckDatastore); err != nil {
 		return err
-	}
-	if w := d.Untagged(e.G.cfg.Root); w != "" {
-		fmt.Fprintln(e.Stderr, w)
 	}
 	// The same parameters object as Argo's: flag name -> value as the
 	// command line takes it, parsed again by the Start task.

@@ -92,3 +92,21 @@ func uploadInclude(e *Env, fd *rt.FieldDef, path string) (string, error) {
 	}
 	return taskspec.IncludeRef + hash, nil
 }
+
+// checkDatastore runs a target's datastore check (deploy.CheckDatastore
+// for its deployment) on this command's datastore, before trigger uploads
+// or submits anything, and prints its warning, if any, to stderr.
+func checkDatastore(e *Env, check func(root string, s3 bool) (string, error)) error {
+	c, err := e.G.StoreConfig() // the default local root filled in, for the message
+	if err != nil {
+		return err
+	}
+	warning, err := check(c.Root, c.Kind == "s3")
+	if err != nil {
+		return err
+	}
+	if warning != "" {
+		fmt.Fprintf(e.Stderr, "%s: warning: %s\n", e.Name, warning)
+	}
+	return nil
+}
