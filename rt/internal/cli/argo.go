@@ -332,26 +332,16 @@ func (c *argoTriggerCmd) Run(e *Env, parent *argoCmd, kctx *kong.Context) error 
 	if d == nil {
 		return fmt.Errorf("deployment %q not found in namespace %q; run argo-workflows create first", name, nsName)
 	}
-	// Before anything is uploaded or submitted: the tasks would not find
-	// an includefile put elsewhere, nor this command's dump their run.
-	if err := checkDatastore(e, d.CheckDatastore); err != nil {
-		return err
-	}
-	params, err := triggerParams(e, kctx)
+	var wf string
+	id, err := startRun(e, kctx, c.RunIDFile, d.CheckDatastore, func(params string) (string, error) {
+		name, err := k.Trigger(e.Ctx, d, params)
+		wf = name
+		if err != nil {
+			return "", err
+		}
+		return argo.RunID(wf), nil
+	})
 	if err != nil {
-		return err
-	}
-	idFile, err := openRunIDFile(c.RunIDFile)
-	if err != nil {
-		return err
-	}
-	wf, err := k.Trigger(e.Ctx, d, params)
-	if err != nil {
-		idFile.abort()
-		return err
-	}
-	id := argo.RunID(wf)
-	if err := idFile.write(id); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.Stdout, "triggered run %s (workflow %s in namespace %s)\n", id, wf, nsName)

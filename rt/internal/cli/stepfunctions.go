@@ -266,27 +266,12 @@ func (c *sfnTriggerCmd) Run(e *Env, p *stepFunctionsCmd, kctx *kong.Context) err
 	if err != nil {
 		return err
 	}
-	// Before anything is uploaded or started: the tasks would not find
-	// an includefile put elsewhere, nor this command their run.
-	if err := checkDatastore(e, d.CheckDatastore); err != nil {
-		return err
-	}
 	// The same parameters object as Argo's: flag name -> value as the
 	// command line takes it, parsed again by the Start task.
-	params, err := triggerParams(e, kctx)
+	run, err := startRun(e, kctx, c.RunIDFile, d.CheckDatastore, func(params string) (string, error) {
+		return client.Start(e.Ctx, d, json.RawMessage(params), sfn.NewExecutionName(time.Now()))
+	})
 	if err != nil {
-		return err
-	}
-	idFile, err := openRunIDFile(c.RunIDFile)
-	if err != nil {
-		return err
-	}
-	run, err := client.Start(e.Ctx, d, json.RawMessage(params), sfn.NewExecutionName(time.Now()))
-	if err != nil {
-		idFile.abort()
-		return err
-	}
-	if err := idFile.write(run); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.Stdout, run)

@@ -110,3 +110,29 @@ func checkDatastore(e *Env, check func(root string, s3 bool) (string, error)) er
 	}
 	return nil
 }
+
+// startRun is the part of trigger both targets share, in its order: the
+// datastore check before anything is uploaded or started (the tasks would
+// not find an includefile put elsewhere, nor this command their run),
+// then the parameters (includefiles uploaded), the run-id file opened,
+// and start, which submits the run and returns its id, written to the
+// file.
+func startRun(e *Env, kctx *kong.Context, runIDFile string, check func(root string, s3 bool) (string, error), start func(params string) (string, error)) (string, error) {
+	if err := checkDatastore(e, check); err != nil {
+		return "", err
+	}
+	params, err := triggerParams(e, kctx)
+	if err != nil {
+		return "", err
+	}
+	idFile, err := openRunIDFile(runIDFile)
+	if err != nil {
+		return "", err
+	}
+	id, err := start(params)
+	if err != nil {
+		idFile.abort()
+		return "", err
+	}
+	return id, idFile.write(id)
+}
