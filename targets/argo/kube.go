@@ -9,6 +9,8 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"time"
 )
 
 // Kube is a client of the few Argo resources this target manages, over the
@@ -43,22 +45,50 @@ func path(ns, resource string) string {
 	return "/apis/argoproj.io/v1alpha1/namespaces/" + url.PathEscape(ns) + "/" + resource
 }
 
-// do sends one request; in and out are JSON (nil for none).
+// maxRetries bounds how often do repeats a request the API server asked
+// to retry, as client-go does (its default is 10).
+const maxRetries = 10
+
+// do sends one request; in and out are JSON (nil for none). A 429, or a
+// 5xx with Retry-After (a starting or overloaded API server: "storage is
+// (re)initializing"), is retried after the delay the server names, as
+// client-go does; any other failure is returned at once.
 func (k *Kube) do(ctx context.Context, method, p, contentType string, in, out any) error {
-	var body io.Reader
+	var body []byte
 	if in != nil {
 		b, err := json.Marshal(in)
 		if err != nil {
 			return err
 		}
-		body = bytes.NewReader(b)
+		body = b
 	}
-	req, err := http.NewRequestWithContext(ctx, method, k.cfg.Server+p, body)
+	for attempt := 1; ; attempt++ {
+		wait, err := k.once(ctx, method, p, contentType, body, in != nil, out)
+		if wait == 0 || attempt == maxRetries {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// once sends the request once; wait > 0 when the server asked for a retry.
+func (k *Kube) once(ctx context.Context, method, p, contentType string, body []byte, hasBody bool, out any) (wait time.Duration, err error) {
+	var r io.Reader
+	if hasBody {
+		r = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, k.cfg.Server+p, r)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	req.Header.Set("Accept", "application/json")
-	if in != nil {
+	if hasBody {
 		if contentType == "" {
 			contentType = "application/json"
 		}
@@ -67,7 +97,7 @@ func (k *Kube) do(ctx context.Context, method, p, contentType string, in, out an
 	if k.cfg.token != nil {
 		tok, err := k.cfg.token()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		if tok != "" {
 			req.Header.Set("Authorization", "Bearer "+tok)
@@ -75,12 +105,12 @@ func (k *Kube) do(ctx context.Context, method, p, contentType string, in, out an
 	}
 	resp, err := k.cfg.Client.Do(req)
 	if err != nil {
-		return fmt.Errorf("Kubernetes API at %s (%s): %v", k.cfg.Server, k.cfg.source, err)
+		return 0, fmt.Errorf("Kubernetes API at %s (%s): %v", k.cfg.Server, k.cfg.source, err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if resp.StatusCode >= 300 {
 		var st struct {
@@ -94,12 +124,27 @@ func (k *Kube) do(ctx context.Context, method, p, contentType string, in, out an
 		if resp.StatusCode == http.StatusNotFound && st.Reason == "" {
 			st.Reason = "NotFound"
 		}
-		return &apiError{Code: resp.StatusCode, Reason: st.Reason, Message: st.Message}
+		return retryAfter(resp), &apiError{Code: resp.StatusCode, Reason: st.Reason, Message: st.Message}
 	}
 	if out != nil {
-		return json.Unmarshal(b, out)
+		return 0, json.Unmarshal(b, out)
 	}
-	return nil
+	return 0, nil
+}
+
+// retryAfter is how long to wait before retrying resp, or 0 when it is not
+// to be retried: a 429 (1 s unless Retry-After says), or a 5xx that names
+// its Retry-After. The wait is capped at 10 s.
+func retryAfter(resp *http.Response) time.Duration {
+	secs, err := strconv.Atoi(resp.Header.Get("Retry-After"))
+	hasHeader := err == nil && secs > 0
+	switch {
+	case resp.StatusCode == http.StatusTooManyRequests && !hasHeader:
+		return time.Second
+	case resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode >= 500 && hasHeader:
+		return min(time.Duration(secs)*time.Second, 10*time.Second)
+	}
+	return 0
 }
 
 // Get reads one object into out.

@@ -76,7 +76,9 @@ type Config struct {
 	source    string // where the config came from, for messages
 }
 
-const inClusterDir = "/var/run/secrets/kubernetes.io/serviceaccount"
+// inClusterDir is where Kubernetes mounts a pod's service account; a
+// variable so that a test can stand in for the mount.
+var inClusterDir = "/var/run/secrets/kubernetes.io/serviceaccount"
 
 // LoadConfig reads the standard chain.
 func LoadConfig() (*Config, error) {

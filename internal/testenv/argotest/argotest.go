@@ -267,6 +267,16 @@ func (c *Cluster) RunningPods() []string {
 // Env is the environment a CLI run against the cluster needs.
 func (c *Cluster) Env() []string { return []string{"KUBECONFIG=" + c.Kubeconfig} }
 
+// ServiceAccount is what Kubernetes mounts in a pod for its service
+// account (/var/run/secrets/kubernetes.io/serviceaccount): the API
+// server's certificate as ca.crt, a token with access, and the namespace.
+func (c *Cluster) ServiceAccount() (caCert []byte, token, namespace string, err error) {
+	// The API server signs its own serving certificate (--cert-dir); the
+	// file holds it and its CA.
+	caCert, err = os.ReadFile(filepath.Join(c.Dir, "certs", "apiserver.crt"))
+	return caCert, c.token, c.Namespace, err
+}
+
 func freePorts(n int) ([]string, error) {
 	var ls []net.Listener
 	defer func() {
