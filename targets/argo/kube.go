@@ -56,14 +56,13 @@ const maxRetries = 10
 func (k *Kube) do(ctx context.Context, method, p, contentType string, in, out any) error {
 	var body []byte
 	if in != nil {
-		b, err := json.Marshal(in)
-		if err != nil {
+		var err error
+		if body, err = json.Marshal(in); err != nil {
 			return err
 		}
-		body = b
 	}
 	for attempt := 1; ; attempt++ {
-		wait, err := k.once(ctx, method, p, contentType, body, in != nil, out)
+		wait, err := k.once(ctx, method, p, contentType, body, out)
 		if wait == 0 || attempt == maxRetries {
 			return err
 		}
@@ -77,10 +76,11 @@ func (k *Kube) do(ctx context.Context, method, p, contentType string, in, out an
 	}
 }
 
-// once sends the request once; wait > 0 when the server asked for a retry.
-func (k *Kube) once(ctx context.Context, method, p, contentType string, body []byte, hasBody bool, out any) (wait time.Duration, err error) {
+// once sends the request once (body nil for none); wait > 0 when the
+// server asked for a retry.
+func (k *Kube) once(ctx context.Context, method, p, contentType string, body []byte, out any) (wait time.Duration, err error) {
 	var r io.Reader
-	if hasBody {
+	if body != nil {
 		r = bytes.NewReader(body)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, k.cfg.Server+p, r)
@@ -88,7 +88,7 @@ func (k *Kube) once(ctx context.Context, method, p, contentType string, body []b
 		return 0, err
 	}
 	req.Header.Set("Accept", "application/json")
-	if hasBody {
+	if body != nil {
 		if contentType == "" {
 			contentType = "application/json"
 		}

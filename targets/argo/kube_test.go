@@ -3,6 +3,7 @@ package argo
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -18,8 +19,7 @@ func TestKubeRetries(t *testing.T) {
 	var bodies []string
 	codes := []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusOK}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b := make([]byte, r.ContentLength)
-		_, _ = r.Body.Read(b)
+		b, _ := io.ReadAll(r.Body)
 		bodies = append(bodies, string(b))
 		code := codes[min(calls, len(codes)-1)]
 		calls++
