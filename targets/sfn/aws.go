@@ -29,9 +29,9 @@ import (
 // through aws-sdk-go-v2's standard configuration chain (AWS_REGION,
 // profiles, IMDS, AWS_ENDPOINT_URL[_<SERVICE>]).
 type Client struct {
-	SFN       *sfn.Client
-	Batch     *batch.Client
-	Scheduler *scheduler.Client
+	SFN       SFNOps
+	Batch     BatchOps
+	Scheduler SchedulerOps
 }
 
 // NewClient loads the standard AWS configuration.
@@ -43,7 +43,7 @@ func NewClient(ctx context.Context) (*Client, error) {
 	if cfg.Region == "" {
 		return nil, errors.New("no AWS region is configured; set AWS_REGION (or a profile's region)")
 	}
-	return &Client{SFN: sfn.NewFromConfig(cfg), Batch: batch.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg)}, nil
+	return &Client{SFN: newSFNOps(cfg), Batch: newBatchOps(cfg), Scheduler: newSchedulerOps(cfg)}, nil
 }
 
 // Deployed is a state machine as it exists.
@@ -83,7 +83,7 @@ func datastoreTagValue(root string) string {
 
 // Find looks the state machine up by name; nil when there is none.
 func (c *Client) Find(ctx context.Context, name string) (*Deployed, error) {
-	p := sfn.NewListStateMachinesPaginator(c.SFN, &sfn.ListStateMachinesInput{})
+	p := sfn.NewListStateMachinesPaginator(listStateMachines(c.SFN.ListStateMachines), &sfn.ListStateMachinesInput{})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -355,7 +355,7 @@ func (c *Client) ListRuns(ctx context.Context, stateMachine string, statuses ...
 	var runs []Run
 	for _, f := range filters {
 		in := &sfn.ListExecutionsInput{StateMachineArn: aws.String(d.ARN), StatusFilter: f}
-		p := sfn.NewListExecutionsPaginator(c.SFN, in)
+		p := sfn.NewListExecutionsPaginator(listExecutions(c.SFN.ListExecutions), in)
 		for p.HasMorePages() {
 			page, err := p.NextPage(ctx)
 			if err != nil {
@@ -440,7 +440,7 @@ func (c *Client) Terminate(ctx context.Context, stateMachine, run string) (int, 
 func (c *Client) submittedJobs(ctx context.Context, execARN string) ([]string, error) {
 	var jobs []string
 	seen := map[string]bool{}
-	p := sfn.NewGetExecutionHistoryPaginator(c.SFN, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execARN), MaxResults: 1000})
+	p := sfn.NewGetExecutionHistoryPaginator(getExecutionHistory(c.SFN.GetExecutionHistory), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(execARN), MaxResults: 1000})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -468,7 +468,7 @@ func (c *Client) Delete(ctx context.Context, d *Deployed, name string) error {
 	if err := c.deleteSchedule(ctx, ScheduleName(name)); err != nil {
 		return err
 	}
-	p := batch.NewDescribeJobDefinitionsPaginator(c.Batch, &batch.DescribeJobDefinitionsInput{Status: aws.String("ACTIVE")})
+	p := batch.NewDescribeJobDefinitionsPaginator(describeJobDefinitions(c.Batch.DescribeJobDefinitions), &batch.DescribeJobDefinitionsInput{Status: aws.String("ACTIVE")})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
@@ -491,7 +491,7 @@ func (c *Client) Delete(ctx context.Context, d *Deployed, name string) error {
 
 // NewClientFromConfig uses cfg as it is (tests point it at an emulator).
 func NewClientFromConfig(cfg aws.Config) *Client {
-	return &Client{SFN: sfn.NewFromConfig(cfg), Batch: batch.NewFromConfig(cfg), Scheduler: scheduler.NewFromConfig(cfg)}
+	return &Client{SFN: newSFNOps(cfg), Batch: newBatchOps(cfg), Scheduler: newSchedulerOps(cfg)}
 }
 
 // Execution is the state of a run's execution.
@@ -508,7 +508,7 @@ func (c *Client) Execution(ctx context.Context, stateMachine, run string) (statu
 	if err != nil {
 		return "", 0, fmt.Errorf("reading run %q: %v", run, err)
 	}
-	p := sfn.NewGetExecutionHistoryPaginator(c.SFN, &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
+	p := sfn.NewGetExecutionHistoryPaginator(getExecutionHistory(c.SFN.GetExecutionHistory), &sfn.GetExecutionHistoryInput{ExecutionArn: aws.String(arn), MaxResults: 1000})
 	for p.HasMorePages() {
 		page, err := p.NextPage(ctx)
 		if err != nil {
