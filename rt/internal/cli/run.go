@@ -296,11 +296,13 @@ func finish(ctx context.Context, md metadata.Provider, flow, id string, runErr e
 
 // childEnv is the environment of the task processes: this process's, with
 // the datastore pinned to the absolute root in use and the run's namespace
-// as the default one of a client inside a step (DESIGN §7).
+// as the default one of a client inside a step (DESIGN §7). The user is
+// the one this process resolved, so that no task looks it up again (from
+// the OS, a passwd lookup through NSS in every process).
 func childEnv(st *store.Store, g *Globals, namespace string) []string {
 	env := os.Environ()
 	env = append(env, st.Env()...)
-	env = append(env, "FLOWC_NAMESPACE="+namespace, "FLOWC_METADATA="+g.cfg.Metadata)
+	env = append(env, "FLOWC_NAMESPACE="+namespace, "FLOWC_METADATA="+g.cfg.Metadata, "FLOWC_USER="+g.cfg.User)
 	if g.Quiet {
 		env = append(env, "FLOWC_QUIET=true")
 	}
