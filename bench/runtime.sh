@@ -11,7 +11,8 @@
 #   <= 10 small files per task;
 #   DESIGN §8: `step` start-up of a flow binary within 10% of the same flow
 #   built with -tags flowc_nodeploy (no ui, package or target commands,
-#   none of their dependencies), measured back to back; and, for
+#   none of their dependencies), measured back to back; issue 10: the
+#   same with only the Argo target left out (-tags flowc_noargo); and, for
 #   reference, the same binary built with CGO_ENABLED=0 (static: no ld.so,
 #   libc or pthread start-up in each task; everything else measures the
 #   default `go build`, which is what a user runs).
@@ -25,6 +26,7 @@ for f in linear foreach bigbytes; do
 	go build -o "$tmp/$f" "./rt/runner/testdata/$f"
 done
 go build -tags flowc_nodeploy -o "$tmp/foreach-nodeploy" ./rt/runner/testdata/foreach
+go build -tags flowc_noargo -o "$tmp/foreach-noargo" ./rt/runner/testdata/foreach
 CGO_ENABLED=0 go build -o "$tmp/foreach-static" ./rt/runner/testdata/foreach
 cd "$tmp"
 echo notes >notes.txt
@@ -97,10 +99,10 @@ step_loop() { # bin id-prefix count kind: CPU and wall of count sequential step 
 }
 for kind in noop task; do
 	if [ "$kind" = noop ]; then # the no-op's task, committed once
-		for bin in foreach foreach-nodeploy foreach-static; do step_loop "$tmp/$bin" "noop$bin" 1 task >/dev/null; done
+		for bin in foreach foreach-nodeploy foreach-noargo foreach-static; do step_loop "$tmp/$bin" "noop$bin" 1 task >/dev/null; done
 	fi
 	for i in 1 2 3 4 5; do
-		for bin in foreach foreach-nodeploy foreach-static; do
+		for bin in foreach foreach-nodeploy foreach-noargo foreach-static; do
 			echo "$bin $(step_loop "$tmp/$bin" "$kind$bin$i-" 100 "$kind") $(load)"
 		done
 	done | awk -v kind="$kind" '
@@ -111,6 +113,9 @@ for kind in noop task; do
 		END { printf "step %s, best of 5: %.1f ms wall, %.1f ms CPU with the targets; %.1f ms, %.1f ms without: %+.0f%% wall, %+.0f%% CPU (DESIGN §8: <= 10%%)\n",
 			kind, w["foreach"], c["foreach"], w["foreach-nodeploy"], c["foreach-nodeploy"],
 			100 * (w["foreach"] / w["foreach-nodeploy"] - 1), 100 * (c["foreach"] / c["foreach-nodeploy"] - 1)
+		  printf "step %s, best of 5, without the Argo target (-tags flowc_noargo): %.1f ms wall, %.1f ms CPU: the target adds %+.0f%% wall, %+.0f%% CPU (issue 10: <= 10%%)\n",
+			kind, w["foreach-noargo"], c["foreach-noargo"],
+			100 * (w["foreach"] / w["foreach-noargo"] - 1), 100 * (c["foreach"] / c["foreach-noargo"] - 1)
 		  printf "step %s, best of 5, built with CGO_ENABLED=0: %.1f ms wall, %.1f ms CPU: %+.0f%% wall, %+.0f%% CPU against the default build\n",
 			kind, w["foreach-static"], c["foreach-static"],
 			100 * (w["foreach-static"] / w["foreach"] - 1), 100 * (c["foreach-static"] / c["foreach"] - 1) }'

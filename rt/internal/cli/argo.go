@@ -1,4 +1,4 @@
-//go:build !flowc_nodeploy
+//go:build !flowc_nodeploy && !flowc_noargo
 
 package cli
 
@@ -12,11 +12,24 @@ import (
 
 	"github.com/alecthomas/kong"
 
+	"github.com/flowc-dev/flowc/rt"
 	"github.com/flowc-dev/flowc/rt/codepkg"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
 	"github.com/flowc-dev/flowc/targets/argo"
 	"github.com/flowc-dev/flowc/targets/deploy"
 )
+
+// argoCmds holds the Argo Workflows target's command. deployCmds embeds
+// it, so that -tags flowc_noargo can leave the target and its
+// dependencies out (noargo.go): bench/runtime.sh measures with it what
+// the target adds to a task's start-up (issue 10 asks for it within 10%).
+type argoCmds struct {
+	Argo argoCmd `cmd:"" name:"argo-workflows" help:"Deploy the flow to Argo Workflows on Kubernetes, and manage its runs. argo-workflows --name N <command> names the WorkflowTemplate (default: the flow's, or its //flow:project deployment name)."`
+}
+
+func (c *argoCmds) params(def *rt.FlowDef) { c.Argo.Trigger.Plugins = kong.Plugins{def.Params()} }
+
+func (c *argoCmds) takeArgs(args []string) ([]string, error) { return c.Argo.takeName(args) }
 
 // argoCmd is `<bin> argo-workflows` (DESIGN §8.3): the CLI of
 // targets/argo, which holds the logic.

@@ -1,4 +1,4 @@
-//go:build !flowc_nodeploy
+//go:build !flowc_nodeploy && !flowc_noargo
 
 package cli
 

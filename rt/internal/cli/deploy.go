@@ -20,13 +20,13 @@ type deployCmds struct {
 	Package packageCmd `cmd:"" help:"List or save the code package that deployments ship."`
 
 	StepFunctions stepFunctionsCmd `cmd:"" name:"step-functions" help:"Deploy the flow to AWS Step Functions + AWS Batch, and manage its runs. step-functions --name N <command> names the state machine (default: the flow's, or its //flow:project deployment name)."`
-	Argo          argoCmd          `cmd:"" name:"argo-workflows" help:"Deploy the flow to Argo Workflows on Kubernetes, and manage its runs. argo-workflows --name N <command> names the WorkflowTemplate (default: the flow's, or its //flow:project deployment name)."`
+	argoCmds                       // argo-workflows (argo.go)
 }
 
 // params gives the commands that take the flow's parameters their flags.
 func (c *deployCmds) params(def *rt.FlowDef) {
 	c.StepFunctions.Trigger.Plugins = kong.Plugins{def.Params()}
-	c.Argo.Trigger.Plugins = kong.Plugins{def.Params()}
+	c.argoCmds.params(def)
 }
 
 // takeArgs takes out of args what a command reads before kong parses.
@@ -35,7 +35,7 @@ func (c *deployCmds) takeArgs(args []string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return c.Argo.takeName(args)
+	return c.argoCmds.takeArgs(args)
 }
 
 // createFlags are the options that both targets' create take with the
