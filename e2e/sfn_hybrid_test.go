@@ -31,7 +31,8 @@ import (
 
 // TestHybridRefused: a run that would send steps to AWS Batch without the
 // S3 datastore, or from a binary built without the targets, is one line
-// naming the fix, and records no run; --local runs every step here.
+// naming the fix, and records no run; --local runs every step here. A
+// command the lean build left out says so.
 func TestHybridRefused(t *testing.T) {
 	exe := sfnFlows.exe(t, "hybrid")
 	lean := filepath.Join(t.TempDir(), "hybrid-lean")
@@ -52,6 +53,7 @@ func TestHybridRefused(t *testing.T) {
 		{exe, []string{"run", "--with", "batch:queue=q"}, "pass --with batch with --job-queue"},
 		{lean, []string{"run", "--with", "batch"}, "was built with -tags flowc_nodeploy, without AWS Batch; rebuild it without the tag, or pass --local"},
 		{lean, []string{"run"}, `step "Square" runs on AWS Batch (//flow:batch), but`},
+		{lean, []string{"--quiet", "step-functions", "create"}, "this binary has no step-functions command: it was built with -tags flowc_nodeploy; rebuild it without the tag"},
 	} {
 		r := execIn(t, dir, env, c.bin, c.args...)
 		if r.code != 1 || !strings.Contains(r.stderr, c.want) || strings.Count(r.stderr, "\n") != 1 {

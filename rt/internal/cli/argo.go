@@ -31,6 +31,8 @@ func (c *argoCmds) params(def *rt.FlowDef) { c.Argo.Trigger.Plugins = kong.Plugi
 
 func (c *argoCmds) takeArgs(args []string) ([]string, error) { return c.Argo.takeName(args) }
 
+func (*argoCmds) leftOut(string) string { return "" }
+
 // argoCmd is `<bin> argo-workflows` (DESIGN §8.3): the CLI of
 // targets/argo, which holds the logic.
 type argoCmd struct {

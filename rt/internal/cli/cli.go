@@ -126,7 +126,7 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 	}
 	kctx, err := parser.Parse(args)
 	if err != nil {
-		return fail(err)
+		return fail(leftOut(err, c.deployCmds.leftOut))
 	}
 	e.G = globals
 	if err := e.G.resolve(os.LookupEnv); err != nil {
@@ -236,4 +236,19 @@ func (jsonMapper) Decode(ctx *kong.DecodeContext, target reflect.Value) error {
 	}
 	target.Set(v.Elem())
 	return nil
+}
+
+// leftOut explains kong's "unexpected argument X" when X is a command that
+// a build tag left out of this binary (tag names it), instead of leaving
+// the user to wonder why ui or argo-workflows is unknown.
+func leftOut(err error, tag func(command string) string) error {
+	word, ok := strings.CutPrefix(err.Error(), "unexpected argument ")
+	if !ok {
+		return err
+	}
+	word, _, _ = strings.Cut(word, ",")
+	if t := tag(word); t != "" {
+		return fmt.Errorf("this binary has no %s command: it was built with -tags %s; rebuild it without the tag", word, t)
+	}
+	return err
 }

@@ -29,6 +29,9 @@ func (c *deployCmds) params(def *rt.FlowDef) {
 	c.argoCmds.params(def)
 }
 
+// leftOut is the build tag that left command out of this binary, or "".
+func (c *deployCmds) leftOut(command string) string { return c.argoCmds.leftOut(command) }
+
 // takeArgs takes out of args what a command reads before kong parses.
 func (c *deployCmds) takeArgs(args []string) ([]string, error) {
 	args, err := c.StepFunctions.takeName(args)

@@ -12,3 +12,10 @@ type argoCmds struct{}
 func (*argoCmds) params(*rt.FlowDef) {}
 
 func (*argoCmds) takeArgs(args []string) ([]string, error) { return args, nil }
+
+func (*argoCmds) leftOut(command string) string {
+	if command == "argo-workflows" {
+		return "flowc_noargo"
+	}
+	return ""
+}

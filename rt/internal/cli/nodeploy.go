@@ -20,6 +20,14 @@ func (*deployCmds) params(*rt.FlowDef) {}
 
 func (*deployCmds) takeArgs(args []string) ([]string, error) { return args, nil }
 
+func (*deployCmds) leftOut(command string) string {
+	switch command {
+	case "ui", "package", "step-functions", "argo-workflows":
+		return "flowc_nodeploy"
+	}
+	return ""
+}
+
 // batchOpts has no settings in a binary without the targets: it cannot
 // send a step to AWS Batch (hybrid.go).
 type batchOpts struct{}
