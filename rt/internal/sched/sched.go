@@ -256,7 +256,9 @@ func (s *Scheduler) attempts(ctx context.Context, spec *TaskSpec, retry *rt.Retr
 		if err == nil && d.OK {
 			return d, nil
 		}
-		if retry == nil || spec.Attempt >= retry.Times {
+		if retry == nil || spec.Attempt >= retry.Times || s.stopping(ctx) {
+			// An interrupted run retries nothing: the attempt failed
+			// because it was told to stop.
 			return d, err
 		}
 		wait := retry.LocalWait()
@@ -269,5 +271,16 @@ func (s *Scheduler) attempts(ctx context.Context, spec *TaskSpec, retry *rt.Retr
 			return d, err
 		}
 		spec.Attempt++
+	}
+}
+
+// stopping says whether the run is ending: it failed (s.stop) or was
+// interrupted (ctx). A failed attempt then is not retried.
+func (s *Scheduler) stopping(ctx context.Context) bool {
+	select {
+	case <-s.stop:
+		return true
+	default:
+		return ctx.Err() != nil
 	}
 }

@@ -79,13 +79,15 @@ func errFailure(err error) *rt.Failure {
 
 // callWithDeadline calls the step; with //flow:timeout it stops waiting at
 // the deadline even if the step ignores ctx (the process exits soon after,
-// taking the step's goroutine with it).
-func (t *task) callWithDeadline(ctx context.Context, p *prepared) (*rt.Failure, bool) {
+// taking the step's goroutine with it). It stops waiting too when the task
+// itself is told to stop (the run was interrupted): that is an
+// interruption, not a timeout, and not a failure a retry would mend.
+func (t *task) callWithDeadline(parent context.Context, p *prepared) (*rt.Failure, bool) {
 	if t.step.TimeoutS <= 0 {
-		return t.call(ctx, p), false
+		return t.call(parent, p), false
 	}
 	limit := time.Duration(t.step.TimeoutS) * time.Second
-	ctx, cancel := context.WithDeadline(ctx, t.started.Add(limit))
+	ctx, cancel := context.WithDeadline(parent, t.started.Add(limit))
 	defer cancel()
 	res := make(chan *rt.Failure, 1)
 	go func() { res <- t.call(ctx, p) }()
@@ -98,6 +100,9 @@ func (t *task) callWithDeadline(ctx context.Context, p *prepared) (*rt.Failure, 
 		case f := <-res:
 			return f, false
 		default:
+		}
+		if parent.Err() != nil {
+			return &rt.Failure{Type: "interrupted", Message: "interrupted: " + context.Cause(parent).Error()}, false
 		}
 		return &rt.Failure{
 			Type:    "timeout",
