@@ -69,6 +69,9 @@ func (p *Proc) Execute(ctx context.Context, spec *TaskSpec) (*store.Done, error)
 	go p.watch(ctx, cmd, timeout, exited, &cause)
 	werr := cmd.Wait()
 	close(exited)
+	if cause.Load() != 0 {
+		awaitGroupGone(cmd, 2*time.Second)
+	}
 	path := store.TaskPath{Flow: p.Flow, Run: p.RunID, Step: spec.Step, Task: spec.TaskID}
 	d, err := p.Store.ReadDone(path, spec.Attempt) // one read: the attempt is known
 	if err == nil {
