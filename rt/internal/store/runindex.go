@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"cmp"
 	"encoding/json"
 	"errors"
@@ -161,14 +162,14 @@ func (s *Store) indexRun(r *Run) {
 		if err != nil {
 			return
 		}
-		// Our create can succeed on a stale base when another v+1 was made
-		// and already removed by later writers; those removed v too, so a
-		// missing v means: reapply on the latest. (When v+1 was built on
-		// ours, reapplying is a harmless repeat.)
-		if after, err := s.indexVersions(r.Flow); err == nil {
-			if v >= 0 && !slices.Contains(after[bucket], v) || v < 0 && latest(after[bucket]) > 0 {
-				continue
-			}
+		// Our create can succeed on a stale base: another v+1 was made and
+		// already removed by a later writer, which may not have removed v
+		// yet, and whose newer version lacks our entry. The top version is
+		// never removed, so ours is in effect only if the latest version
+		// holds it; if not, reapply on the latest. (When a later version
+		// was built on ours, it holds our entry and we are done.)
+		if !s.indexHolds(r.Flow, bucket, &entry) {
+			continue
 		}
 		// Keep v for readers that listed before v+1 appeared.
 		for _, old := range vs[bucket] {
@@ -299,4 +300,25 @@ func (s *Store) cachedSegment(flow, bucket string, v int) (*indexSegment, error)
 type cachedSeg struct {
 	v   int
 	seg *indexSegment
+}
+
+// indexHolds says whether the latest version of the bucket holds entry as
+// given. A bucket it cannot read counts as holding it: the index is best
+// effort, and its readers fall back to the records.
+func (s *Store) indexHolds(flow, bucket string, entry *Run) bool {
+	vs, err := s.indexVersions(flow)
+	if err != nil {
+		return true
+	}
+	seg, err := s.readSegment(flow, bucket, latest(vs[bucket]))
+	if err != nil {
+		return !errors.Is(err, fs.ErrNotExist) // gone: a newer version came; look again
+	}
+	got, ok := seg.Runs[entry.ID]
+	if !ok {
+		return false
+	}
+	a, err1 := json.Marshal(got)
+	b, err2 := json.Marshal(entry)
+	return err1 != nil || err2 != nil || bytes.Equal(a, b)
 }
