@@ -34,7 +34,9 @@ func (t *task) execute(ctx context.Context) *store.Done {
 		fail = t.finishStep(p, done)
 	}
 	if fail != nil {
-		if t.step.Catch == "" || !t.lastAttempt() {
+		// An interrupted task is not caught: the run is stopping, and a
+		// resume reruns it rather than clone a caught interruption.
+		if t.step.Catch == "" || !t.lastAttempt() || ctx.Err() != nil {
 			failed(done, fail, timedOut)
 			done.Error = oneLine(t.describe(fail))
 			return done
