@@ -30,13 +30,19 @@ func (t *task) execute(ctx context.Context) *store.Done {
 	ctx = rt.WithCurrent(ctx, t.info(stack))
 
 	fail, timedOut := t.callWithDeadline(ctx, p)
+	// A step that failed after the task was told to stop (Ctrl-C, SIGTERM)
+	// failed because of that, whatever it returned (ctx.Err(), or nothing
+	// yet from one that ignores ctx): it is an interruption, and it is not
+	// caught, so that a resume reruns it rather than clone it.
+	interrupted := fail != nil && ctx.Err() != nil
+	if interrupted {
+		fail = interruption(ctx)
+	}
 	if fail == nil {
 		fail = t.finishStep(p, done)
 	}
 	if fail != nil {
-		// An interrupted task is not caught: the run is stopping, and a
-		// resume reruns it rather than clone a caught interruption.
-		if t.step.Catch == "" || !t.lastAttempt() || ctx.Err() != nil {
+		if t.step.Catch == "" || !t.lastAttempt() || interrupted {
 			failed(done, fail, timedOut)
 			done.Error = oneLine(t.describe(fail))
 			return done
@@ -104,13 +110,18 @@ func (t *task) callWithDeadline(parent context.Context, p *prepared) (*rt.Failur
 		default:
 		}
 		if parent.Err() != nil {
-			return &rt.Failure{Type: "interrupted", Message: "interrupted: " + context.Cause(parent).Error()}, false
+			return interruption(parent), false
 		}
 		return &rt.Failure{
 			Type:    "timeout",
 			Message: fmt.Sprintf("timed out after %s (//flow:timeout)", limit),
 		}, true
 	}
+}
+
+// interruption is the failure of a step whose task was told to stop.
+func interruption(ctx context.Context) *rt.Failure {
+	return &rt.Failure{Type: "interrupted", Message: "interrupted: " + context.Cause(ctx).Error()}
 }
 
 // describe is the console and marker text of a step's failure. The Failure
