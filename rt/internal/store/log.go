@@ -83,24 +83,28 @@ func (s *Store) CreateLog(p TaskPath, attempt int, stream string) (*LogWriter, e
 }
 
 // openCrash creates the file a fatal runtime error is written to (see
-// CrashFile), for stderr. Locally it is <a>.<stream>.crash in the task directory,
-// removed at Close when empty, so a crashed task's last words stay with
-// its log; elsewhere a temp file, since a dead process uploads nothing.
+// CrashFile), for stderr, on the local datastore: <a>.<stream>.crash in the
+// task directory, removed at Close when empty, so a crashed task's last
+// words stay with its log. Elsewhere there is none: a dead process
+// uploads nothing, so the task sends them to its own stderr, which the
+// engine (Batch's CloudWatch stream, the pod's log) or the local
+// scheduler's console keeps.
 func (w *LogWriter) openCrash() error {
-	var err error
-	if l, ok := w.s.b.(localFS); ok {
-		p := l.path(w.key + ".crash")
-		if err = os.MkdirAll(filepath.Dir(p), dirMode); err == nil {
-			w.crash, err = os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, fileMode)
-		}
-		return err
+	l, ok := w.s.b.(localFS)
+	if !ok {
+		return nil
 	}
-	w.crash, err = os.CreateTemp("", "flowc-crash-*")
+	p := l.path(w.key + ".crash")
+	err := os.MkdirAll(filepath.Dir(p), dirMode)
+	if err == nil {
+		w.crash, err = os.OpenFile(p, os.O_RDWR|os.O_CREATE|os.O_TRUNC, fileMode)
+	}
 	return err
 }
 
 // CrashFile is a file for runtime/debug.SetCrashOutput: a Go fatal error
-// kills the process before its last part is written. nil for stdout.
+// kills the process before its last part is written. nil for stdout, and
+// off the local datastore.
 func (w *LogWriter) CrashFile() *os.File { return w.crash }
 
 func (w *LogWriter) Write(b []byte) (int, error) {
@@ -161,7 +165,7 @@ func (w *LogWriter) Close() error {
 	if w.crash != nil {
 		fi, err := w.crash.Stat()
 		w.crash.Close()
-		if _, local := w.s.b.(localFS); !local || err != nil || fi.Size() == 0 {
+		if err != nil || fi.Size() == 0 {
 			os.Remove(w.crash.Name())
 		}
 		w.crash = nil

@@ -67,11 +67,27 @@ func startLogs(files [2]io.WriteCloser, origin string, quiet bool) (*logTee, err
 		go s.copy(&t.wg, origin, pid)
 	}
 	// A fatal runtime error bypasses the pipe's reader (it dies with the
-	// process); have the runtime also write it straight to the stderr log.
+	// process): have the runtime also write it straight to the stderr log,
+	// or, where the log has no crash file (S3), to the original stderr.
 	if c, ok := files[1].(interface{ CrashFile() *os.File }); ok && c.CrashFile() != nil {
 		_ = debug.SetCrashOutput(c.CrashFile(), debug.CrashOptions{})
+	} else {
+		t.crashToStderr()
 	}
 	return t, nil
+}
+
+// crashToStderr makes the original fd 2 the runtime's crash output, so a
+// fatal error reaches the engine's log of the task (or the console of
+// the run) rather than dying in the pipe with its reader.
+func (t *logTee) crashToStderr() {
+	fd, err := syscall.Dup(t.streams[1].saved)
+	if err != nil {
+		return
+	}
+	f := os.NewFile(uintptr(fd), "stderr")
+	_ = debug.SetCrashOutput(f, debug.CrashOptions{}) // it keeps a dup of its own
+	f.Close()
 }
 
 func (s *teeStream) copy(wg *sync.WaitGroup, origin string, pid int) {

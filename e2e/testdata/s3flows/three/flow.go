@@ -33,9 +33,16 @@ func (f *ThreeFlow) Start(ctx context.Context) error {
 // While the file $THREE_BLOCK names exists, Mid waits, silent, before
 // anything else: a running task that has written nothing yet.
 //
+// With $THREE_CRASH set, Mid dies of a panic in a goroutine of its own,
+// which no recover of the runtime's can catch: a Go fatal error.
+//
 //flow:step
 //flow:next End
 func (f *ThreeFlow) Mid(ctx context.Context) error {
+	if os.Getenv("THREE_CRASH") != "" {
+		go func() { panic("three: crash in a goroutine") }()
+		<-ctx.Done()
+	}
 	if block := os.Getenv("THREE_BLOCK"); block != "" {
 		for {
 			if _, err := os.Stat(block); err != nil {
