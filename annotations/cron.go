@@ -97,7 +97,7 @@ func (c cronField) check(s string) string {
 		if item == "" {
 			return bad("has an empty list item; separate values with single commas")
 		}
-		if strings.ContainsAny(item, "?LW#") {
+		if c.hasSpecial(item) {
 			return bad("mixes %q with other values; L, W, # and ? stand alone in their field", item)
 		}
 		base, step, hasStep := strings.Cut(item, "/")
@@ -132,6 +132,17 @@ func (c cronField) check(s string) string {
 		}
 	}
 	return ""
+}
+
+// hasSpecial reports whether a list item holds one of the wildcards that
+// stand alone (? L W #) outside a name: WED and JUL hold a W and an L.
+func (c cronField) hasSpecial(item string) bool {
+	for part := range strings.FieldsFuncSeq(item, func(r rune) bool { return r == '-' || r == '/' }) {
+		if _, p := c.value(part); p != "" && strings.ContainsAny(part, "?LW#") {
+			return true
+		}
+	}
+	return false
 }
 
 // special handles the fields' own wildcards: L and W in day-of-month, L

@@ -27,6 +27,13 @@ func TestCronValid(t *testing.T) {
 		"0,30 0-23/2 1,15 JAN-JUN,dec ? 1970/5",
 		"59 23 31 12 ? 2199",
 		"0 0 ? * SUN,SAT *",
+		// Names that hold a wildcard's letter (W, L) are names.
+		"0 12 ? * WED *",
+		"0 12 ? * MON,WED,FRI *",
+		"0 12 ? * MON-WED *",
+		"0 12 ? * wed *",
+		"0 0 1 JUL ? *",
+		"0 0 1 JUN-JUL,DEC ? *",
 	} {
 		if probs := checkCron(expr); len(probs) != 0 {
 			t.Errorf("%q: want valid, got %q", expr, probs)
@@ -57,6 +64,8 @@ func TestCronInvalid(t *testing.T) {
 		{"0 17-9 * * ? *", `hours "17-9" has a range "17-9" that runs backwards`},
 		{"0 10 1,,2 * ? *", `day-of-month "1,,2" has an empty list item`},
 		{"0 10 1,L * ? *", `day-of-month "1,L" mixes "L" with other values`},
+		{"0 10 ? * WED,L *", `day-of-week "WED,L" mixes "L" with other values`},
+		{"0 10 ? * MON-WEDL *", `day-of-week "MON-WEDL" mixes "MON-WEDL" with other values`},
 		{"0 10 32W * ? *", `day-of-month "32W" has 32, out of range; use 1-31 (15W is the weekday nearest the 15th)`},
 		{"0 10 ? * 2#6 *", `day-of-week "2#6" has "6" after #; use 1 to 5`},
 		{"0 10 ? * 9L *", `day-of-week "9L" has 9, out of range; use 1-7`},
