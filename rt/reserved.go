@@ -33,7 +33,7 @@ var ReservedNames = []Reserved{
 	{"datastore", "--datastore"}, {"datastore-root", "--datastore-root"}, {"datastore-path-style", "--datastore-path-style"},
 	{"metadata", "--metadata"}, {"namespace", "--namespace"},
 	{"branch", "--branch"}, {"production", "--production"},
-	{"quiet", "--quiet"}, {"help", "--help"}, {"version", "--version"},
+	{"quiet", "--quiet"}, {"help", "--help"},
 	// run and resume
 	{"max-workers", "--max-workers"}, {"max-num-splits", "--max-num-splits"},
 	{"tag", "--tag"}, {"run-id-file", "--run-id-file"},
@@ -49,9 +49,16 @@ var ReservedNames = []Reserved{
 	// a deploy command's option beside the flow's parameters
 	// (argo-workflows trigger; --name is taken out before parsing)
 	{"k8s-namespace", "argo-workflows trigger --k8s-namespace"},
-	// settings read from the environment only
+	// settings read from the environment only (rt's TestReservedCoversEnv
+	// finds every FLOWC_ variable the runtime and the targets name)
 	{"user", "FLOWC_USER"}, {"task", "FLOWC_TASK"}, {"run-depth", "FLOWC_RUN_DEPTH"},
-	{"metadata-token", "FLOWC_METADATA_TOKEN"},
+	{"metadata-token", "FLOWC_METADATA_TOKEN"}, {"metadata-retry", "FLOWC_METADATA_RETRY"},
+	{"heartbeat-every", "FLOWC_HEARTBEAT_EVERY"}, {"ui-token", "FLOWC_UI_TOKEN"},
+	// what a cloud task's definition sets (rt/taskspec/cloud.go)
+	{"parameters", "FLOWC_PARAMETERS"}, {"engine-run", "FLOWC_ENGINE_RUN"},
+	{"task-outputs", "FLOWC_TASK_OUTPUTS"}, {"ends-run", "FLOWC_ENDS_RUN"},
+	{"run-tags", "FLOWC_RUN_TAGS"}, {"foreach-items", "FLOWC_FOREACH_ITEMS"},
+	{"array-index-var", "FLOWC_ARRAY_INDEX_VAR"}, {"array-index-base", "FLOWC_ARRAY_INDEX_BASE"},
 }
 
 // ReservedParam reports whether a parameter may not be named name, and

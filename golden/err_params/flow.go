@@ -25,6 +25,9 @@ type BadParams struct {
 	Other int
 	//flow:param
 	secret string
+	// What a cloud task's definition sets (FLOWC_PARAMETERS).
+	//flow:param
+	Parameters string
 }
 
 //flow:step
