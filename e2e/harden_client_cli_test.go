@@ -44,6 +44,19 @@ func TestHardenClientRunsTag(t *testing.T) {
 	if got := b.runsIDs("--tag", "user:alice"); !slices.Equal(got, []string{tagged, plain}) {
 		t.Errorf("runs --tag user:alice = %v; want both runs, newest first (a system tag)", got)
 	}
+	// A tag is at most 500 bytes (Metaflow's MAX_TAG_SIZE), refused in one
+	// short line before anything is recorded.
+	long := strings.Repeat("x", 501)
+	for _, args := range [][]string{{"run", "--tag", long}, {"tag", "add", plain, long}} {
+		line := b.fails(args, "is 501 bytes long; a tag is at most 500")
+		if len(line) > 300 {
+			t.Errorf("%s: the error echoes the tag whole (%d bytes)", args[0], len(line))
+		}
+	}
+	if got := b.runsIDs(); len(got) != 2 {
+		t.Errorf("runs after refused tags = %v; want the 2 runs only", got)
+	}
+	b.ok("tag", "add", plain, strings.Repeat("y", 500))
 }
 
 // TestHardenClientStepHint: a step name off by case or a typo is answered

@@ -170,7 +170,7 @@ func TestIntegrityRecordChecked(t *testing.T) {
 	// A wrong type: the task that decodes the field refuses it.
 	b.editData("ChainFlow", run, "Start", start, func(a map[string]any) { a["Nums"].(map[string]any)["type"] = "[]string" })
 	_, r := b.tryRun2("resume", "--origin-run-id", run, "Middle")
-	if r.code != 1 || !strings.Contains(r.stderr, `is recorded as a []string (json), but field "Nums" is a []int (json)`) {
+	if r.code != 1 || !strings.Contains(r.stderr, `is recorded as type []string (json), but field "Nums" has type []int (json)`) {
 		t.Errorf("resume from Middle with Nums recorded as a []string:\n%s", r)
 	}
 }

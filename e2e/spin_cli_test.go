@@ -80,8 +80,8 @@ func TestSpinCLI(t *testing.T) {
 
 	t.Run("BadInput", func(t *testing.T) {
 		before := spinScratchRuns(t, b)
-		b.fails([]string{"spin", run + "/Square/" + sq, "--artifact", `Items=["a"]`}, `--artifact Items=["a"] is not a []int`)
-		b.fails([]string{"spin", run + "/Square/" + sq, "--artifact", "Items={"}, "is not a []int", "not valid JSON")
+		b.fails([]string{"spin", run + "/Square/" + sq, "--artifact", `Items=["a"]`}, `--artifact Items=["a"] is not JSON of type []int`)
+		b.fails([]string{"spin", run + "/Square/" + sq, "--artifact", "Items={"}, "is not JSON of type []int", "not valid JSON")
 		b.fails([]string{"spin", run + "/Square/" + sq, "--artifact", "Items=[1]"}, "has 1 items", "item 2 of the foreach")
 		b.fails([]string{"spin", run + "/Square/" + sq, "--artifact", "Nope=1"}, `no artifact "Nope"`, "Squared")
 		b.fails([]string{"spin", run + "/Square/" + sq, "--artifact", "Items"}, "is not NAME=JSON")
@@ -138,7 +138,7 @@ func TestSpinCLI(t *testing.T) {
 		if !slices.Equal(items, []int{1, 2, 3, 4, 5}) {
 			t.Errorf("dump of the newest scratch run: Items = %v", items)
 		}
-		b.fails([]string{"dump", "_spin-1/Start/1"}, `"_spin-1"`, "not found")
+		b.fails([]string{"dump", "_spin-1/Start/1"}, `scratch run "_spin-1"`, "not found", "only the newest 5 scratch runs are kept")
 	})
 }
 

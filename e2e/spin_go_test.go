@@ -118,7 +118,7 @@ func TestSquareOnPastInputs(t *testing.T) {
 	}
 
 	_, err = spin.Run[*SumFlow](ctx, sumFlowDef, third, spin.Artifact("Nums", "[\"x\"]"))
-	if err == nil || !strings.Contains(err.Error(), "is not a []int") {
+	if err == nil || !strings.Contains(err.Error(), "is not JSON of type []int") {
 		t.Errorf("a mistyped override: err = %v", err)
 	}
 }

@@ -41,12 +41,12 @@ func (t *Task) Data(ctx context.Context, name string, v any) error {
 				*p = b
 			}
 		default:
-			return fmt.Errorf("artifact %q of task %s is stored raw (a %s); pass a *[]byte or *string, not %T", name, t.Path(), a.Type, v)
+			return fmt.Errorf("artifact %q of task %s is stored raw (type %s); pass a *[]byte or *string, not %T", name, t.Path(), a.Type, v)
 		}
 		return nil
 	case rt.EncodingJSON:
 		if err := json.Unmarshal(b, v); err != nil {
-			return fmt.Errorf("decoding artifact %q (a %s) of task %s into %T: %v; pass a pointer to a matching type, or a *any", name, a.Type, t.Path(), v, err)
+			return fmt.Errorf("decoding artifact %q (type %s) of task %s into %T: %v; pass a pointer to a matching type, or a *any", name, a.Type, t.Path(), v, err)
 		}
 		return nil
 	default:

@@ -42,7 +42,7 @@ func (a *IO) Field(name string) int {
 // never decodes as good.
 func (a *IO) Decode(f any, fd *rt.FieldDef, art store.Artifact) error {
 	if art.Type != fd.Type || art.Encoding != fd.Encoding {
-		return fmt.Errorf("artifact %q (blob %s) is recorded as a %s (%s), but field %q is a %s (%s); if the field's type changed since, rerun, or resume from a step that sets it",
+		return fmt.Errorf("artifact %q (blob %s) is recorded as type %s (%s), but field %q has type %s (%s); if the field's type changed since, rerun, or resume from a step that sets it",
 			fd.Name, art.Hash, art.Type, art.Encoding, fd.Name, fd.Type, fd.Encoding)
 	}
 	rc, err := a.St.OpenArtifact(a.Flow, art)

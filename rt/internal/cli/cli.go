@@ -232,7 +232,7 @@ func (jsonMapper) Decode(ctx *kong.DecodeContext, target reflect.Value) error {
 	}
 	v := reflect.New(target.Type())
 	if err := json.Unmarshal([]byte(s), v.Interface()); err != nil {
-		return fmt.Errorf("%s is not JSON for a %s: %v", quote(s), target.Type(), err)
+		return fmt.Errorf("%s is not JSON for type %s: %v", quote(s), target.Type(), err)
 	}
 	target.Set(v.Elem())
 	return nil

@@ -178,7 +178,7 @@ func TestParseErrors(t *testing.T) {
 		{[]string{"nope"}, []string{"nope"}},
 		{[]string{"show", "--nope"}, []string{"--nope"}},
 		{[]string{"run", "--token", "t", "--n", "many"}, []string{"--n", "many"}},
-		{[]string{"run", "--token", "t", "--cfg", "{depth"}, []string{"--cfg", `"{depth" is not JSON for a cli_test.Config`}},
+		{[]string{"run", "--token", "t", "--cfg", "{depth"}, []string{"--cfg", `"{depth" is not JSON for type cli_test.Config`}},
 		{[]string{"run"}, []string{"--token"}},
 		{[]string{"show", "--format", "svg"}, []string{"--format", "svg"}},
 		{[]string{"--datastore", "s3", "show"}, []string{"--datastore s3 needs --datastore-root s3://bucket/prefix"}},

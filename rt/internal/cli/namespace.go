@@ -3,9 +3,11 @@ package cli
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/ns"
+	"github.com/flowc-dev/flowc/rt/internal/spin"
 	"github.com/flowc-dev/flowc/rt/internal/store"
 )
 
@@ -55,5 +57,9 @@ func (e *Env) clientRun(id string) (*client.Run, error) {
 }
 
 func (e *Env) noRun(id string) error {
+	if strings.HasPrefix(id, store.ScratchPrefix) {
+		// runs never lists scratch runs: send the user to spin instead.
+		return fmt.Errorf("scratch run %q of flow %s not found: only the newest %d scratch runs are kept; spin the task again", id, e.Def.Graph.Flow, spin.KeepScratch)
+	}
 	return fmt.Errorf("run %q of flow %s not found; list the runs with %q", id, e.Def.Graph.Flow, e.Name+" runs --all")
 }

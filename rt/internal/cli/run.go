@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/alecthomas/kong"
@@ -23,7 +22,7 @@ import (
 
 // runOpts are the options of every command that starts a run (run, resume).
 type runOpts struct {
-	MaxWorkers   int      `default:"16" help:"Run at most this many tasks at once."`
+	MaxWorkers   int      `default:"16" help:"Run at most this many tasks at once (1 to 10000)."`
 	MaxNumSplits int      `default:"100" help:"Fail a foreach that has more splits than this."`
 	Tag          []string `sep:"none" placeholder:"TAG" help:"Tag the run (repeatable)."`
 	RunIDFile    string   `name:"run-id-file" placeholder:"FILE" help:"Write the run id to this file."`
@@ -33,7 +32,7 @@ type runOpts struct {
 
 type runCmd struct {
 	runOpts            `embed:""`
-	MaxIncludefileSize byteSize `name:"max-includefile-size" default:"1GiB" placeholder:"SIZE" help:"Refuse an includefile larger than this: bytes, or a number with KiB, MiB, GiB (or KB, MB, GB)."`
+	MaxIncludefileSize byteSize `name:"max-includefile-size" default:"1GiB" placeholder:"SIZE" help:"Refuse an includefile larger than this: bytes, or a number with KiB, MiB, GiB (or KB, MB, GB); default ${default}."`
 
 	// The flow's parameters, generated with kong tags.
 	kong.Plugins
@@ -42,7 +41,8 @@ type runCmd struct {
 // maxWorkersLimit bounds --max-workers. Every worker is a process and the
 // scheduler sizes its bookkeeping by the bound, so a slip of the keyboard
 // (1000000000000) must be an error, not an out-of-memory crash; no machine
-// runs more task processes than this at once.
+// runs more task processes than this at once. (--max-workers' help says
+// it.)
 const maxWorkersLimit = 10000
 
 func (o *runOpts) validate() error {
@@ -309,13 +309,8 @@ func childEnv(st *store.Store, g *Globals, namespace string) []string {
 	return env
 }
 
-// validTag checks a user tag: one non-blank line.
-func validTag(what, t string) error {
-	if strings.TrimSpace(t) == "" || strings.ContainsAny(t, "\n\r") {
-		return fmt.Errorf("%s %s is not a tag; tags are one non-blank line", what, quote(t))
-	}
-	return nil
-}
+// validTag checks a user tag (ns.ValidTag).
+func validTag(what, t string) error { return ns.ValidTag(what, t) }
 
 func dedupe(tags []string) []string {
 	var out []string

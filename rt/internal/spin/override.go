@@ -30,7 +30,7 @@ func ParseOverride(s string) (Override, error) {
 // the step could have been given.
 func setField(f any, fd *rt.FieldDef, o Override) error {
 	bad := func(why string) error {
-		return fmt.Errorf("--artifact %s=%s is not a %s: %s; give it as JSON (dump --json shows the form)", o.Name, clip(o.JSON), fd.Type, why)
+		return fmt.Errorf("--artifact %s=%s is not JSON of type %s: %s; give it as JSON (dump --json shows the form)", o.Name, clip(o.JSON), fd.Type, why)
 	}
 	var ser []byte
 	if fd.Encoding == rt.EncodingRaw {
