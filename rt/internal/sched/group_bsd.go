@@ -13,3 +13,7 @@ import (
 func ownGroup(cmd *exec.Cmd) {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 }
+
+// groupAlive reports whether any process is left in group pgid (zombies
+// included: there is no /proc to tell them apart).
+func groupAlive(pgid int) bool { return syscall.Kill(-pgid, 0) == nil }

@@ -21,7 +21,7 @@ func signalGroup(cmd *exec.Cmd, sig syscall.Signal) {
 // then has none of them left running.
 func awaitGroupGone(cmd *exec.Cmd, limit time.Duration) {
 	deadline := time.Now().Add(limit)
-	for syscall.Kill(-cmd.Process.Pid, 0) == nil && time.Now().Before(deadline) {
+	for groupAlive(cmd.Process.Pid) && time.Now().Before(deadline) {
 		time.Sleep(2 * time.Millisecond)
 	}
 }
