@@ -34,7 +34,10 @@ func Interrupts(parent context.Context) (ctx context.Context, kill <-chan struct
 				return
 			case sig := <-sigs:
 				if n == 0 {
-					cancel(fmt.Errorf("%w (%v)", ErrInterrupted, sig))
+					// Worded as os/signal.NotifyContext words its
+					// cause: the run's parent context may be one, and
+					// whichever cancels first, the run says the same.
+					cancel(fmt.Errorf("%w (%v signal received)", ErrInterrupted, sig))
 					continue
 				}
 				close(killc)
@@ -57,8 +60,11 @@ func interrupted(ctx context.Context) error {
 	if errors.Is(cause, ErrInterrupted) {
 		return cause
 	}
-	if cause == nil || errors.Is(cause, context.Canceled) {
+	if cause == nil || cause == context.Canceled {
 		return ErrInterrupted
+	}
+	if errors.Is(cause, context.Canceled) { // a signal of NotifyContext's
+		return fmt.Errorf("%w (%v)", ErrInterrupted, cause)
 	}
 	return fmt.Errorf("%w: %v", ErrInterrupted, cause)
 }
