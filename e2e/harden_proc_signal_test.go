@@ -64,6 +64,12 @@ func TestProcInterrupt(t *testing.T) {
 			if st := b.runStatus(id); st != "killed" {
 				t.Errorf("run %s is %s, want killed", id, st)
 			}
+			if len(tc.signals) > 1 {
+				// The killed tasks wrote nothing of it; logs says so.
+				if l := b.run("logs", id+"/Wait"); !strings.Contains(l.stderr, "failed (attempt 0): killed by a second interrupt") {
+					t.Errorf("logs %s/Wait: want a note that its tasks were killed by the second interrupt\n%s", id, l)
+				}
+			}
 			fast := &flowBin{t: t, path: b.path, dir: b.dir, env: []string{"STUBBORN_FAST=1"}}
 			fast.ok("resume", "--quiet", "--origin-run-id", id)
 			var sum int

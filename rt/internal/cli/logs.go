@@ -41,6 +41,8 @@ func (c *logsCmd) Run(e *Env) error {
 	defer w.Flush()
 	var missing error
 	var killed []string // noted on stderr after the output, which is up to the kill
+	var failed []string // so are failed attempts: one killed by a second
+	// interrupt or a timeout has no word of it in its own output
 	shown := 0
 	for _, task := range tasks {
 		rc, err := task.Log(e.Ctx, stream, c.Attempt)
@@ -65,6 +67,9 @@ func (c *logsCmd) Run(e *Env) error {
 				killed = append(killed, fmt.Sprintf("task %s/%s/%s was killed (%s)", task.RunID(), task.Step(), task.ID(), why))
 			}
 		}
+		if f := task.Failure(); f != nil && attempt == task.Attempt() && task.KillCause() == "" {
+			failed = append(failed, fmt.Sprintf("task %s/%s/%s failed (attempt %d): %s", task.RunID(), task.Step(), task.ID(), attempt, f.Message))
+		}
 		if len(tasks) > 1 {
 			fmt.Fprintf(w, "==> %s/%s/%s (attempt %d) <==\n", task.RunID(), task.Step(), task.ID(), attempt)
 		}
@@ -74,6 +79,14 @@ func (c *logsCmd) Run(e *Env) error {
 			return err
 		}
 		shown++
+	}
+	if len(failed) > 0 {
+		w.Flush()
+		note := failed[0]
+		if len(failed) > 1 {
+			note = fmt.Sprintf("%s; and %s", note, plural(len(failed)-1, "more failed task"))
+		}
+		fmt.Fprintf(e.Stderr, "%s: note: %s\n", e.Name, clipLine(note))
 	}
 	if len(killed) > 0 {
 		w.Flush()
