@@ -10,6 +10,8 @@ package gen
 import (
 	"context"
 	"go/scanner"
+
+	"github.com/flowc-dev/flowc/annotations"
 )
 
 // Runtime import paths the generated code uses, with the reserved aliases
@@ -72,6 +74,13 @@ func Generate(ctx context.Context, dir string, patterns []string, opts Options) 
 				kept.Sort()
 				errs = kept
 			}
+			// The annotations' own mistakes need no types: report them
+			// with the Go errors, so that every mistake shows at once.
+			for _, f := range p.Syntax {
+				_, list := annotations.ParseFile(p.Fset, f)
+				errs = append(errs, list...)
+			}
+			errs.Sort()
 			r.Errs = errs
 			results = append(results, r)
 			continue

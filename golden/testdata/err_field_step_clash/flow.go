@@ -2,7 +2,11 @@ package main
 
 import "context"
 
+// A Go error stops the generator before types are known, but the
+// annotations' own mistakes (a bad schedule) are reported with it.
+//
 //flow:flow
+//flow:schedule cron="99 25 * * ? *"
 type ClashFlow struct {
 	Middle string
 	Other  int
