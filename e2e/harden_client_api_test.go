@@ -129,7 +129,7 @@ func TestHardenClientAPI(t *testing.T) {
 	if !strings.Contains(rep.SysRemove, `"user:alice"`) || !strings.Contains(rep.SysRemove, "system tag") {
 		t.Errorf("removing a system tag: %q; want an error naming it", rep.SysRemove)
 	}
-	if !strings.Contains(rep.BadTag, "not a tag") {
+	if !strings.Contains(rep.BadTag, "tags are one non-blank line") {
 		t.Errorf("adding a blank tag: %q; want an error", rep.BadTag)
 	}
 	// The CLI sees what the client wrote.

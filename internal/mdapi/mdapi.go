@@ -227,7 +227,9 @@ type Error struct {
 // MaxIDLen bounds an id, as the datastore does (ids are path components).
 const MaxIDLen = 200
 
-// MaxTagLen bounds a tag, in bytes.
+// MaxTagLen bounds a tag, in bytes, as Metaflow's MAX_TAG_SIZE does: tags
+// are labels to list and filter runs by, and every run record, run index
+// entry and metadata-service row carries them.
 const MaxTagLen = 500
 
 // ValidID is the datastore's id rule: letters, digits, '-', '_' and '.',
@@ -259,16 +261,21 @@ func ValidTag(t string) error {
 		return fmt.Errorf("tag %q is not valid; tags are one non-blank line of printable text", clip(t))
 	}
 	if len(t) > MaxTagLen {
-		return fmt.Errorf("tag %q... is not valid; tags have at most %d bytes", clip(t), MaxTagLen)
+		return fmt.Errorf("tag %q... is %d bytes long; a tag is at most %d, shorten it", clip(t), len(t), MaxTagLen)
 	}
 	return nil
 }
 
+// clip is the first 40 bytes of s, cut at a character.
 func clip(s string) string {
-	if len(s) > 40 {
-		return s[:40]
+	if len(s) <= 40 {
+		return s
 	}
-	return s
+	cut := 40
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }
 
 // IsIntID reports whether id is a plain decimal integer id: the ids the

@@ -349,7 +349,7 @@ func TestRunRefusedBeforeRecording(t *testing.T) {
 	}{
 		{[]string{"run", "--token", "t", "--max-workers", "0"}, "--max-workers 0 is below 1; give at least 1"},
 		{[]string{"run", "--token", "t", "--max-num-splits", "0"}, "--max-num-splits 0 is below 1"},
-		{[]string{"run", "--token", "t", "--tag", " "}, "is not a tag"},
+		{[]string{"run", "--token", "t", "--tag", " "}, "tags are one non-blank line"},
 		{[]string{"run", "--token", "t", "--run-id-file", filepath.Join(root, "no", "such", "dir", "id")}, "--run-id-file"},
 	} {
 		r := run(t, cliDef(), root, tc.args...)

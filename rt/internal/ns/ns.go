@@ -9,7 +9,8 @@ import (
 	"os"
 	"os/user"
 	"strings"
-	"unicode/utf8"
+
+	"github.com/flowc-dev/flowc/internal/mdapi"
 )
 
 // Version is the runtime version recorded in every run's system tags.
@@ -81,23 +82,13 @@ func quoteArg(s string) string {
 	return s
 }
 
-// MaxTagBytes is the longest user tag, as in Metaflow (its MAX_TAG_SIZE):
-// tags are labels to list and filter runs by, and every run record, run
-// index entry and metadata-service row carries them.
-const MaxTagBytes = 500
-
-// ValidTag checks a user tag: one non-blank line of at most MaxTagBytes.
-// what names where it came from ("--tag", "tag") for the message.
+// ValidTag checks a user tag by the metadata service's rule (mdapi.ValidTag:
+// one non-blank line of printable text, at most mdapi.MaxTagLen bytes), so
+// a tag the local datastore takes, the service takes too. what names where
+// it came from ("--tag", "tag") for the message.
 func ValidTag(what, t string) error {
-	if len(t) > MaxTagBytes {
-		cut := 40
-		for cut > 0 && !utf8.RuneStart(t[cut]) {
-			cut--
-		}
-		return fmt.Errorf("%s %q... is %d bytes long; a tag is at most %d, shorten it", what, t[:cut], len(t), MaxTagBytes)
-	}
-	if strings.TrimSpace(t) == "" || strings.ContainsAny(t, "\n\r") {
-		return fmt.Errorf("%s %q is not a tag; tags are one non-blank line", what, t)
+	if err := mdapi.ValidTag(t); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
