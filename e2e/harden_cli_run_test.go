@@ -20,6 +20,13 @@ func TestHardenCLIMaxWorkers(t *testing.T) {
 		}
 	}
 	noRuns(t, b, "absurd --max-workers")
+	// Given through the environment, the message names the variable.
+	env := &flowBin{t: t, path: b.path, dir: b.dir, env: append(b.env, "FLOWC_MAX_WORKERS=0")}
+	_, r := env.tryRun()
+	wantOneLineError(t, "FLOWC_MAX_WORKERS=0 run", r, "FLOWC_MAX_WORKERS=0 is below 1")
+	_, r = env.tryRun("--max-workers", "20000")
+	wantOneLineError(t, "FLOWC_MAX_WORKERS=0 run --max-workers 20000", r, "--max-workers 20000 is above 10000")
+	noRuns(t, b, "a bad FLOWC_MAX_WORKERS")
 	b.runFlow("--max-workers", "10000")
 }
 

@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/alecthomas/kong"
+
 	"github.com/flowc-dev/flowc/rt/client"
 	"github.com/flowc-dev/flowc/rt/internal/metadata"
 	"github.com/flowc-dev/flowc/rt/internal/resume"
@@ -24,8 +26,8 @@ type resumeCmd struct {
 // Run starts a new run that clones, by reference, every task that
 // succeeded in the origin run before the restart step and runs the rest.
 // Parameters are the origin's: they come with its cloned parameters task.
-func (c *resumeCmd) Run(e *Env) error {
-	if err := c.validate(); err != nil {
+func (c *resumeCmd) Run(e *Env, kctx *kong.Context) error {
+	if err := c.validate(kctx); err != nil {
 		return err
 	}
 	r, err := e.newRun(c.Tag)

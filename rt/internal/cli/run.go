@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/alecthomas/kong"
@@ -45,15 +46,16 @@ type runCmd struct {
 // it.)
 const maxWorkersLimit = 10000
 
-func (o *runOpts) validate() error {
+func (o *runOpts) validate(kctx *kong.Context) error {
+	workers, splits := optionName(kctx, "max-workers"), optionName(kctx, "max-num-splits")
 	if o.MaxWorkers < 1 {
-		return fmt.Errorf("--max-workers %d is below 1; give at least 1", o.MaxWorkers)
+		return fmt.Errorf("%s%d is below 1; give at least 1", workers, o.MaxWorkers)
 	}
 	if o.MaxWorkers > maxWorkersLimit {
-		return fmt.Errorf("--max-workers %d is above %d, the most tasks a local run starts at once; give at most %d", o.MaxWorkers, maxWorkersLimit, maxWorkersLimit)
+		return fmt.Errorf("%s%d is above %d, the most tasks a local run starts at once; give at most %d", workers, o.MaxWorkers, maxWorkersLimit, maxWorkersLimit)
 	}
 	if o.MaxNumSplits < 1 {
-		return fmt.Errorf("--max-num-splits %d is below 1; give at least 1", o.MaxNumSplits)
+		return fmt.Errorf("%s%d is below 1; give at least 1", splits, o.MaxNumSplits)
 	}
 	for _, t := range o.Tag {
 		if err := validTag("--tag", t); err != nil {
@@ -63,8 +65,8 @@ func (o *runOpts) validate() error {
 	return nil
 }
 
-func (c *runCmd) Run(e *Env) error {
-	if err := c.validate(); err != nil {
+func (c *runCmd) Run(e *Env, kctx *kong.Context) error {
+	if err := c.validate(kctx); err != nil {
 		return err
 	}
 	r, err := e.newRun(c.Tag)
@@ -307,6 +309,24 @@ func childEnv(st *store.Store, g *Globals, namespace string) []string {
 		env = append(env, "FLOWC_QUIET=true")
 	}
 	return env
+}
+
+// optionName is how a bad value of option name was given, for its
+// message, with what comes before the value: "--name " on the command
+// line, else "FLOWC_NAME=" when that is set (kong read the value from
+// there), else "--name ".
+func optionName(kctx *kong.Context, name string) string {
+	if kctx != nil {
+		for _, p := range kctx.Path {
+			if p.Flag != nil && p.Flag.Name == name {
+				return "--" + name + " "
+			}
+		}
+	}
+	if env := "FLOWC_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")); os.Getenv(env) != "" {
+		return env + "="
+	}
+	return "--" + name + " "
 }
 
 // validTag checks a user tag (ns.ValidTag).
