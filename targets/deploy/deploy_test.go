@@ -244,13 +244,18 @@ func TestSchedule(t *testing.T) {
 		"15 10 ? * 2-6 *":  "15 10 * * 1-5",
 		"0 */2 ? * 1,7 *":  "0 */2 * * 0,6",
 		"0/5 * 1-15 * ? *": "0/5 * 1-15 * *",
+		// Names holding a W or an L are names, not AWS wildcards.
+		"0 10 ? * WED *":     "0 10 * * WED",
+		"0 10 ? * MON,WED *": "0 10 * * MON,WED",
+		"0 10 1 JUL ? *":     "0 10 1 JUL *",
+		"0 10 1 JAN,JUL ? *": "0 10 1 JAN,JUL *",
 	} {
 		got, err := (&Schedule{Cron: cron}).Unix()
 		if err != nil || got != want {
 			t.Errorf("Unix(%q) = %q, %v; want %q", cron, got, err, want)
 		}
 	}
-	for _, cron := range []string{"0 0 L * ? *", "0 0 ? * 6L *", "0 0 ? * 3#2 *", "0 0 * * ? 2030", "0 0 15W * ? *"} {
+	for _, cron := range []string{"0 0 L * ? *", "0 0 ? * 6L *", "0 0 ? * 3#2 *", "0 0 * * ? 2030", "0 0 15W * ? *", "0 0 ? * WED#2 *", "0 0 1,L * ? *"} {
 		if _, err := (&Schedule{Cron: cron}).Unix(); err == nil || strings.Contains(err.Error(), "\n") {
 			t.Errorf("Unix(%q): want a one-line error, got %v", cron, err)
 		}

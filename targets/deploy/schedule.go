@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -48,7 +49,7 @@ func (s *Schedule) Unix() (string, error) {
 		return "", fmt.Errorf("schedule cron %q sets a year (%q), which a Unix cron cannot express; use \"*\" for the year", s.Cron, f[5])
 	}
 	for i, v := range f[:5] {
-		if strings.ContainsAny(v, "LW#") {
+		if awsOnly(v) {
 			return "", fmt.Errorf("schedule cron %q uses %q in its %s, which is AWS-only; write it with plain values, ranges and lists", s.Cron, v, strings.Fields(cronFieldNames)[i])
 		}
 		if v == "?" {
@@ -64,6 +65,21 @@ func (s *Schedule) Unix() (string, error) {
 }
 
 const cronFieldNames = "minutes hours day-of-month month day-of-week year"
+
+// cronNames are the month and weekday names, the same in AWS and Unix cron.
+var cronNames = strings.Fields("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC SUN MON TUE WED THU FRI SAT")
+
+// awsOnly reports whether a cron field uses L, W or # outside a name: WED
+// and JUL hold a W and an L, and are plain Unix cron.
+func awsOnly(v string) bool {
+	for part := range strings.FieldsFuncSeq(v, func(r rune) bool { return r == ',' || r == '-' || r == '/' }) {
+		isName := slices.ContainsFunc(cronNames, func(n string) bool { return strings.EqualFold(n, part) })
+		if !isName && strings.ContainsAny(part, "LW#") {
+			return true
+		}
+	}
+	return false
+}
 
 // unixWeekdays renumbers AWS weekday digits (1 = SUN) to Unix (0 = SUN).
 // Names are the same in both and stay as written.

@@ -313,7 +313,7 @@ func childEnv(st *store.Store, g *Globals, namespace string) []string {
 
 // optionName is how a bad value of option name was given, for its
 // message, with what comes before the value: "--name " on the command
-// line, else "FLOWC_NAME=" when that is set (kong read the value from
+// line, else "FLOWC_<NAME>=" when that is set (kong read the value from
 // there), else "--name ".
 func optionName(kctx *kong.Context, name string) string {
 	if kctx != nil {
