@@ -120,3 +120,25 @@ func TestRunIncludeFile(t *testing.T) {
 	_, r = b.tryRun()
 	wantOneLineError(t, "run without notes.txt", r, "notes.txt")
 }
+
+// TestRunParamsDollar: a flow's doc, a parameter's doc and its default are
+// literal text, ${...} included; kong would read that as one of its
+// variables, and an unknown one failed every command of the binary.
+func TestRunParamsDollar(t *testing.T) {
+	b := runFlowBin(t, "dollar")
+	help := b.ok("run", "--help").stdout
+	for _, want := range []string{`--s="x ${X} $$ $"`, "Costs ${price} dollars"} {
+		if !strings.Contains(help, want) {
+			t.Errorf("run --help lacks %q:\n%s", want, help)
+		}
+	}
+	if top := b.ok("--help").stdout; !strings.Contains(top, "DollarFlow costs ${price}.") {
+		t.Errorf("--help lacks the flow's doc as written:\n%s", top)
+	}
+	id := b.runFlow()
+	var s string
+	b.dump(id+"/Start", &s, "--artifact", "S")
+	if s != "x ${X} $$ $" {
+		t.Errorf("S = %q, want the default as written", s)
+	}
+}

@@ -105,6 +105,14 @@ func (e *emitter) paramsStruct(f *jen.File) {
 				tags["type"] = "flowcjson"
 			}
 		}
+		// kong reads ${name} in a tag as one of its variables, and an
+		// unknown one fails every command of the binary; the user's text
+		// is literal, so its '$' is kong's escaped "$$".
+		for _, k := range []string{"help", "default"} {
+			if v, ok := tags[k]; ok {
+				tags[k] = strings.ReplaceAll(v, "$", "$$")
+			}
+		}
 		fs = append(fs, jen.Id(fm.name).Add(typ).Tag(tags))
 	}
 	f.Commentf("%s are the command-line parameters of %s.", e.m.paramsType(), e.m.name)

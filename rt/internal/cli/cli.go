@@ -102,7 +102,9 @@ func Main(ctx context.Context, def *rt.FlowDef, selector, args []string, stdout,
 		c.Run.Plugins = kong.Plugins{def.Params()}
 		c.deployCmds.params(def)
 	}
-	desc := def.Graph.Doc
+	// The flow's doc is literal text: kong would read a ${name} in it as
+	// a variable ("$$" is its '$').
+	desc := strings.ReplaceAll(def.Graph.Doc, "$", "$$")
 	if desc == "" {
 		desc = "Flow " + def.Graph.Flow + "."
 	}
