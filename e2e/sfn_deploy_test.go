@@ -471,23 +471,48 @@ func (s *sfnEnv) checkNested(t *testing.T, run string) {
 }
 
 // testSwitch: the Choice takes the case the switch task stored, and a
-// foreach of one item runs as a plain job, of three as an array.
+// foreach of one item runs as a plain job, of three as an array. The
+// parameters reach the run as `run` takes them: a slice flag repeated,
+// a parameter from its FLOWC_PARAM_ variable; and parameters too large
+// for Start's container overrides are refused before anything starts.
 func (s *sfnEnv) testSwitch(t *testing.T) {
 	b := s.bin(t, "pick")
 	ns, _ := s.create(t, "pick")
-	for _, size := range []string{"big", "small"} {
-		run := strings.TrimSpace(b.ok(nil, "step-functions", "trigger", "--size", size))
+	for _, c := range []struct {
+		size   string
+		env    []string
+		args   []string
+		labels string
+	}{
+		{size: "big", args: []string{"--size", "big"}},
+		{size: "small", env: []string{"FLOWC_PARAM_SIZE=small"}, args: []string{"--labels", "x", "--labels=y,z"}, labels: "x,y,z"},
+	} {
+		run := strings.TrimSpace(b.ok(c.env, append([]string{"step-functions", "trigger"}, c.args...)...))
 		if status, _ := s.wait(t, "PickFlow", run); status != "SUCCEEDED" {
-			t.Fatalf("--size %s: run %s ended %s", size, run, status)
+			t.Fatalf("--size %s: run %s ended %s", c.size, run, status)
 		}
-		var seen []string
+		var seen, labels []string
 		if err := json.Unmarshal([]byte(b.ok(nil, "--namespace", ns, "dump", run, "--artifact", "Seen", "--json")), &seen); err != nil {
 			t.Fatal(err)
 		}
-		want := map[string]string{"big": "only@0", "small": "a@0,b@1,c@2"}[size]
+		want := map[string]string{"big": "only@0", "small": "a@0,b@1,c@2"}[c.size]
 		if strings.Join(seen, ",") != want {
-			t.Errorf("--size %s: Seen = %q, want %s", size, seen, want)
+			t.Errorf("%v %v: Seen = %q, want %s", c.env, c.args, seen, want)
 		}
+		if err := json.Unmarshal([]byte(b.ok(nil, "--namespace", ns, "dump", run, "--artifact", "Labels", "--json")), &labels); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(labels, ",") != c.labels {
+			t.Errorf("%v: Labels = %q, want %s", c.args, labels, c.labels)
+		}
+	}
+	before := b.ok(nil, "step-functions", "list-runs")
+	_, errOut, code := b.run(nil, "step-functions", "trigger", "--labels", strings.Repeat("x", 9000))
+	if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, "8192") || !strings.Contains(errOut, "includefile") {
+		t.Errorf("trigger with 9 KB of parameters: exit %d, %q; want one line naming Batch's 8192 and includefile", code, errOut)
+	}
+	if after := b.ok(nil, "step-functions", "list-runs"); after != before {
+		t.Errorf("a refused trigger started a run:\n%s", after)
 	}
 }
 

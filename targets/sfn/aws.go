@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -142,7 +143,8 @@ func (c *Client) Create(ctx context.Context, in CreateInput) (*CreateResult, err
 			res.Registered++
 		}
 	}
-	tags := map[string]string{deploy.TokenTag: in.Token, "flowc:flow": in.Def.Flow, deploy.DatastoreTag: datastoreTagValue(in.Def.Datastore)}
+	tags := map[string]string{deploy.TokenTag: in.Token, "flowc:flow": in.Def.Flow, deploy.DatastoreTag: datastoreTagValue(in.Def.Datastore),
+		startOverridesTag: strconv.Itoa(in.Def.Overrides["Start"])}
 	for k, v := range in.Tags {
 		tags[k] = v
 	}
@@ -298,6 +300,32 @@ func (c *Client) Trigger(ctx context.Context, stateMachine string, params json.R
 	return c.Start(ctx, d, params, exec)
 }
 
+// startOverridesTag records the size of the Start task's container
+// overrides as create measured them, without the run's parameters, which
+// trigger adds (CheckParams).
+const startOverridesTag = "flowc:start-overrides"
+
+// paramsPlaceholder is what the Start state's overrides hold where the
+// run's parameters go, counted in the size create measured.
+const paramsPlaceholder = `"Value.$":"States.JsonToString($.Parameters)"`
+
+// CheckParams refuses parameters that would take the Start task's
+// container overrides over AWS Batch's 8 KB: the execution would start and
+// its first job fail to submit. It checks nothing for a state machine
+// whose create recorded no size.
+func (d *Deployed) CheckParams(params json.RawMessage) error {
+	base, err := strconv.Atoi(d.Tags[startOverridesTag])
+	if err != nil || params == nil {
+		return nil
+	}
+	quoted, _ := json.Marshal(string(params))
+	size := base - len(paramsPlaceholder) + len(`"Value":`) + len(quoted)
+	if size > MaxOverrides {
+		return fmt.Errorf("the run's parameters are %d bytes, which would make the Start task's container overrides %d bytes, over AWS Batch's %d; pass a large value as an includefile (trigger uploads it) instead of a parameter", len(params), size, MaxOverrides)
+	}
+	return nil
+}
+
 // Start starts an execution of d with the run's parameters (a JSON
 // object of flag name -> value as the command line takes it, the Start
 // task's taskspec.EnvRunParameters; nil for none) and returns its run
@@ -305,6 +333,9 @@ func (c *Client) Trigger(ctx context.Context, stateMachine string, params json.R
 func (c *Client) Start(ctx context.Context, d *Deployed, params json.RawMessage, exec string) (string, error) {
 	if params == nil {
 		params = json.RawMessage("{}")
+	}
+	if err := d.CheckParams(params); err != nil {
+		return "", err
 	}
 	input, err := json.Marshal(map[string]any{"Parameters": params})
 	if err != nil {

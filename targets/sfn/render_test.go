@@ -2,6 +2,7 @@ package sfn
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -191,6 +192,40 @@ func TestLimits(t *testing.T) {
 	o.DatastoreRoot = "/tmp/x"
 	if _, err := Render(foreachGraph(nil), o, nil); err == nil || !strings.Contains(err.Error(), "s3://") {
 		t.Errorf("a local datastore: %v", err)
+	}
+}
+
+// Parameters that would take Start's overrides over 8 KB are refused at
+// trigger, by the size create recorded; the placeholder the size is
+// corrected by is the one the definition holds.
+func TestCheckParams(t *testing.T) {
+	def, err := Render(foreachGraph(nil), opts(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(def.Compact), paramsPlaceholder) {
+		t.Fatalf("the definition has no %s", paramsPlaceholder)
+	}
+	d := &Deployed{Name: "F", Tags: map[string]string{startOverridesTag: strconv.Itoa(def.Overrides["Start"])}}
+	small, _ := json.Marshal(map[string]string{"size": "big"})
+	if err := d.CheckParams(small); err != nil {
+		t.Errorf("small parameters: %v", err)
+	}
+	// The parameters are one JSON string in the overrides: quoted, their
+	// four quotes escaped.
+	room := MaxOverrides - def.Overrides["Start"] + len(paramsPlaceholder) - len(`"Value":""`) - len(`{\"v\":\"\"}`)
+	for _, c := range []struct {
+		n  int
+		ok bool
+	}{{room, true}, {room + 1, false}, {9000, false}} {
+		p, _ := json.Marshal(map[string]string{"v": strings.Repeat("x", c.n)})
+		err := d.CheckParams(p)
+		if (err == nil) != c.ok || err != nil && (!strings.Contains(err.Error(), "includefile") || !strings.Contains(err.Error(), "8192")) {
+			t.Errorf("a %d-byte value: %v; want ok=%t, else an error naming 8192 and includefile", c.n, err, c.ok)
+		}
+	}
+	if err := (&Deployed{Name: "F", Tags: map[string]string{}}).CheckParams(json.RawMessage(`{"v":"` + strings.Repeat("x", 9000) + `"}`)); err != nil {
+		t.Errorf("a state machine with no recorded size: %v", err)
 	}
 }
 

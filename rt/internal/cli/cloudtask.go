@@ -99,18 +99,9 @@ func cloudAttempt(e *Env, st *store.Store, sp *taskspec.Step) error {
 // one JSON object of flag name -> value, checked by the same parser as
 // `run`.
 func cloudCreateRun(e *Env, st *store.Store, md metadata.Provider, id, engine, paramsJSON string) error {
-	var vals map[string]string
-	if err := json.Unmarshal([]byte(paramsJSON), &vals); err != nil {
-		return fmt.Errorf("%s is not a JSON object of parameter values: %v; trigger passes --<param> VALUE", taskspec.EnvRunParameters, err)
-	}
-	names := make([]string, 0, len(vals))
-	for k := range vals {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	var args []string
-	for _, k := range names {
-		args = append(args, "--"+k+"="+vals[k])
+	args, err := paramArgs(paramsJSON)
+	if err != nil {
+		return err
 	}
 	c := &runCmd{MaxIncludefileSize: 1 << 30}
 	if e.Def.Params != nil {
@@ -150,6 +141,35 @@ func cloudCreateRun(e *Env, st *store.Store, md metadata.Provider, id, engine, p
 		return err
 	}
 	return md.RegisterRun(e.Ctx, r)
+}
+
+// paramArgs is the command line of the run's parameters (trigger's
+// triggerParams): flag name -> its value, or an array of the values of a
+// flag given more than once.
+func paramArgs(paramsJSON string) ([]string, error) {
+	var vals map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(paramsJSON), &vals); err != nil {
+		return nil, fmt.Errorf("%s is not a JSON object of parameter values: %v; trigger passes --<param> VALUE", taskspec.EnvRunParameters, err)
+	}
+	names := make([]string, 0, len(vals))
+	for k := range vals {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var args []string
+	for _, k := range names {
+		var one string
+		var many []string
+		if json.Unmarshal(vals[k], &one) == nil {
+			many = []string{one}
+		} else if err := json.Unmarshal(vals[k], &many); err != nil {
+			return nil, fmt.Errorf("%s: parameter %q is %s, not a string or an array of strings; trigger passes --<param> VALUE", taskspec.EnvRunParameters, k, vals[k])
+		}
+		for _, v := range many {
+			args = append(args, "--"+k+"="+v)
+		}
+	}
+	return args, nil
 }
 
 // cloudInclude reads the includefiles of a cloud run: one given to

@@ -5,6 +5,7 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/alecthomas/kong"
@@ -15,19 +16,23 @@ import (
 
 // triggerParams is the flow's parameters as trigger (of either target)
 // was given them, as one JSON object of flag name -> value as the command
-// line takes it; the Start task parses it with the same parser as `run`.
-// kong has already checked them here, so a bad value fails before
-// anything is submitted. An includefile is read here and uploaded to the
-// datastore, and passed as a taskspec.IncludeRef (DESIGN §8.2).
+// line takes it (an array of such values for a flag given more than once,
+// a slice's repeats), or as its environment variable (FLOWC_PARAM_<NAME>)
+// holds it where the command line does not give it; the Start task parses
+// it with the same parser as `run`. kong has already checked them here, so
+// a bad value fails before anything is submitted. An includefile is read
+// here and uploaded to the datastore, and passed as a taskspec.IncludeRef
+// (DESIGN §8.2).
 func triggerParams(e *Env, kctx *kong.Context) (string, error) {
 	def := e.Def
-	vals := map[string]string{}
+	vals := map[string][]string{}
 	names := map[string]*rt.FieldDef{}
 	for i := range def.Fields {
 		if fd := &def.Fields[i]; fd.Kind != rt.FieldArtifact {
 			names[fd.ParamName] = fd
 		}
 	}
+	bools := map[string]bool{}
 	for _, f := range kctx.Flags() {
 		fd := names[f.Name]
 		if fd == nil {
@@ -41,32 +46,64 @@ func triggerParams(e *Env, kctx *kong.Context) (string, error) {
 				if err != nil {
 					return "", err
 				}
-				vals[f.Name] = ref
+				vals[f.Name] = []string{ref}
 			}
 			continue
 		}
-		if f.Set && f.IsBool() {
-			vals[f.Name] = fmt.Sprint(kctx.FlagValue(f))
+		if f.IsBool() {
+			// Its value as kong parsed it: --x, --no-x or the variable.
+			bools[f.Name] = true
+			if f.Set || fromEnv(f) != "" {
+				vals[f.Name] = []string{fmt.Sprint(kctx.FlagValue(f))}
+			}
 		}
 	}
 	args := kctx.Args
+	given := map[string]bool{}
 	for i := 0; i < len(args); i++ {
+		if args[i] == "--" {
+			break
+		}
 		name, val, hasVal := strings.Cut(strings.TrimPrefix(args[i], "--"), "=")
 		fd := names[name]
-		if !strings.HasPrefix(args[i], "--") || fd == nil || fd.Kind != rt.FieldParam {
-			continue
-		}
-		if _, isBool := vals[name]; isBool {
+		if !strings.HasPrefix(args[i], "--") || fd == nil || fd.Kind != rt.FieldParam || bools[name] {
 			continue
 		}
 		if !hasVal && i+1 < len(args) {
 			i++
 			val = args[i]
 		}
-		vals[name] = val
+		given[name] = true
+		vals[name] = append(vals[name], val)
 	}
-	b, err := json.Marshal(vals)
+	for _, f := range kctx.Flags() {
+		if fd := names[f.Name]; fd != nil && fd.Kind == rt.FieldParam && !bools[f.Name] && !given[f.Name] {
+			if env := fromEnv(f); env != "" {
+				v, _ := os.LookupEnv(env)
+				vals[f.Name] = []string{v}
+			}
+		}
+	}
+	out := map[string]any{}
+	for k, v := range vals {
+		if len(v) == 1 {
+			out[k] = v[0]
+		} else {
+			out[k] = v
+		}
+	}
+	b, err := json.Marshal(out)
 	return string(b), err
+}
+
+// fromEnv is the environment variable that set flag f, "" if none did.
+func fromEnv(f *kong.Flag) string {
+	for _, env := range f.Tag.Envs {
+		if _, ok := os.LookupEnv(env); ok {
+			return env
+		}
+	}
+	return ""
 }
 
 // uploadInclude reads the includefile at path, with the checks `run`

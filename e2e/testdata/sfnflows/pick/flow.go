@@ -3,7 +3,7 @@
 // stored), a step that fails on request (the run fails through the
 // state machine's Catch, its log readable), a foreach of one item (a
 // plain job, not an array) and a run that takes long enough to be
-// terminated.
+// terminated, and a slice parameter given more than once.
 package main
 
 import (
@@ -30,6 +30,9 @@ type PickFlow struct {
 	// How long Start waits.
 	//flow:param default=0s
 	Wait time.Duration
+	// Labels to keep, given one at a time or comma-separated.
+	//flow:param
+	Labels []string
 
 	Items  []string
 	Picked string
