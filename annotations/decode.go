@@ -291,12 +291,31 @@ func decodeEnv(d *Directive, a argSet, errs *diags) func(*Set) {
 			errs.errorf(k.KeyPos, "bad environment variable name %q in //flow:env; use letters, digits and '_', not starting with a digit", k.Key)
 			continue
 		}
+		if why := reservedEnv(k.Key); why != "" {
+			errs.errorf(k.KeyPos, "//flow:env %s: %s; rename the variable", k.Key, why)
+			continue
+		}
 		v.Vars = append(v.Vars, EnvVar{Key: k.Key, Value: k.Value, Pos: k.KeyPos})
 	}
 	if len(d.Args) == 0 && a.complete {
 		errs.errorf(d.NamePos, "//flow:env needs at least one variable; write %s", usageEnv)
 	}
 	return func(s *Set) { s.Env = v }
+}
+
+// reservedEnv says why a task's variable name is not the flow's to set,
+// "" if it is: flowc's settings and the cloud task contract are FLOWC_
+// variables, which a step's environment would silently override (its
+// datastore, its run), and AWS Batch refuses a job whose environment has an
+// AWS_BATCH_ name. targets/deploy.ReservedEnv is the same rule for --secret.
+func reservedEnv(name string) string {
+	switch u := strings.ToUpper(name); {
+	case strings.HasPrefix(u, "FLOWC_"):
+		return "names starting with FLOWC_ are flowc's own settings"
+	case strings.HasPrefix(u, "AWS_BATCH_"):
+		return "names starting with AWS_BATCH_ are reserved by AWS Batch"
+	}
+	return ""
 }
 
 func validEnvName(s string) bool {

@@ -97,6 +97,10 @@ func TestErrors(t *testing.T) {
 			`5:20: bad environment variable name "1B" in //flow:env; use letters, digits and '_', not starting with a digit`,
 			`5:25: unexpected value "C" in //flow:env; write //flow:env KEY=VALUE ...`,
 		}},
+		{"env reserved", methodSrc("//flow:env FLOWC_DATASTORE_ROOT=/x aws_batch_job_id=1 FLOWCX=ok"), []string{
+			`5:12: //flow:env FLOWC_DATASTORE_ROOT: names starting with FLOWC_ are flowc's own settings; rename the variable`,
+			`5:36: //flow:env aws_batch_job_id: names starting with AWS_BATCH_ are reserved by AWS Batch; rename the variable`,
+		}},
 		{"empty string option", methodSrc(`//flow:batch queue=""`), []string{
 			`5:20: empty value for "queue" in //flow:batch; give a value or drop the key`,
 		}},

@@ -299,6 +299,22 @@ func (f *Zone) End(ctx context.Context) error { return nil }
 `,
 	at: "//flow:schedule daily", tok: "Mars/Olympus",
 	phrase: `bad timezone "Mars/Olympus" in //flow:schedule is not in the tz database`,
+}, {
+	// A step's environment would silently replace the task's own settings.
+	name: "env_reserved",
+	src: `//flow:flow
+type EnvFlow struct{}
+
+//flow:step
+//flow:env FLOWC_DATASTORE_ROOT=/elsewhere
+//flow:next End
+func (f *EnvFlow) Start(ctx context.Context) error { return nil }
+
+//flow:step
+func (f *EnvFlow) End(ctx context.Context) error { return nil }
+`,
+	at: "//flow:env FLOWC_", tok: "FLOWC_DATASTORE_ROOT",
+	phrase: "names starting with FLOWC_ are flowc's own settings", extraPhrase: "rename the variable",
 }}
 
 var errLine = regexp.MustCompile(`^flow\.go:\d+:\d+: \S`)

@@ -70,6 +70,9 @@ func ParseSecret(s string) (Secret, error) {
 	if err := CheckName("--secret "+env+": Secret", name, 253); err != nil {
 		return Secret{}, err
 	}
+	if err := deploy.ReservedEnv("--secret", env); err != nil {
+		return Secret{}, err
+	}
 	return Secret{Env: env, Secret: name, Key: key}, nil
 }
 

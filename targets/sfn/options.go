@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/flowc-dev/flowc/rt"
+	"github.com/flowc-dev/flowc/targets/deploy"
 )
 
 // Options are what a definition needs beyond the graph: everything a task
@@ -68,6 +69,9 @@ func ParseSecret(s string) (Secret, error) {
 		if !(r == '_' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z' || r >= '0' && r <= '9') {
 			return Secret{}, fmt.Errorf("--secret %q: %q is not an environment variable name; use letters, digits and '_'", s, name)
 		}
+	}
+	if err := deploy.ReservedEnv("--secret", name); err != nil {
+		return Secret{}, err
 	}
 	return Secret{Name: name, Ref: ref}, nil
 }

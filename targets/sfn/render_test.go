@@ -285,7 +285,7 @@ func TestParseSecret(t *testing.T) {
 	if err != nil || s.Name != "DB_PASS" || !strings.HasPrefix(s.Ref, "arn:") {
 		t.Errorf("%+v %v", s, err)
 	}
-	for _, bad := range []string{"x", "=y", "A-B=y", "A="} {
+	for _, bad := range []string{"x", "=y", "A-B=y", "A=", "FLOWC_DATASTORE_ROOT=arn:x", "AWS_BATCH_X=arn:x"} {
 		if _, err := ParseSecret(bad); err == nil {
 			t.Errorf("ParseSecret(%q) accepted", bad)
 		}
