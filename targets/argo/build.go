@@ -116,6 +116,16 @@ func Build(g *rt.Graph, o Options) (*Objects, error) {
 	if err := CheckName("deployment", b.name, maxObjectName); err != nil {
 		return nil, err
 	}
+	if o.Namespace != "" {
+		if err := CheckNamespace("--k8s-namespace", o.Namespace); err != nil {
+			return nil, err
+		}
+	}
+	if o.ServiceAccount != "" {
+		if err := CheckName("--service-account", o.ServiceAccount, 253); err != nil {
+			return nil, err
+		}
+	}
 	if err := b.checkSteps(); err != nil {
 		return nil, err
 	}
@@ -217,6 +227,11 @@ func (b *builder) checkSteps() error {
 		ns = "default"
 	}
 	for _, st := range b.g.Steps {
+		if st.K8s != nil && st.K8s.ServiceAccount != "" {
+			if err := CheckName(fmt.Sprintf("//flow:kubernetes service_account of step %q:", st.Name), st.K8s.ServiceAccount, 253); err != nil {
+				return err
+			}
+		}
 		if st.K8s != nil && st.K8s.Namespace != "" && st.K8s.Namespace != ns {
 			return fmt.Errorf("step %q has //flow:kubernetes namespace=%s, but the deployment is in namespace %q and Argo runs a workflow's pods in its own namespace; deploy with argo-workflows create --k8s-namespace %s, or drop namespace= from the step",
 				st.Name, st.K8s.Namespace, ns, st.K8s.Namespace)

@@ -22,19 +22,57 @@ const (
 )
 
 // objectName is name as a Kubernetes object name within max characters:
-// DNS-1123 (lowercase letters, digits, '-' and '.', alphanumeric at both
-// ends). Lowercasing keeps the name readable; any other character becomes
-// '-' and the hash of the original is appended (deploy.Map), so two
-// deployment names never meet in one.
+// a DNS-1123 subdomain (dot-separated parts of lowercase letters, digits
+// and '-', each alphanumeric at both ends). Lowercasing keeps the name
+// readable; any other character becomes '-', each part is trimmed of its
+// '-' ("a.-b", "-x", "a..b" are not names), and when anything but case
+// changed the hash of the original is appended, once, so two deployment
+// names never meet in one (as deploy.Map does).
 func objectName(name string, max int) string {
 	lower := strings.ToLower(name)
-	ok := func(r rune) bool { return r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' }
-	out := deploy.Map(lower, ok, '-', max)
-	if out != "" && !alnum(out[0]) || out != "" && !alnum(out[len(out)-1]) {
-		out = strings.Trim(out, "-.")
-		out = deploy.Shorten(out+"-"+deploy.Hash(name), max)
+	mapped := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '.' {
+			return r
+		}
+		return '-'
+	}, lower)
+	var parts []string
+	for _, p := range strings.Split(mapped, ".") {
+		if p = strings.Trim(p, "-"); p != "" {
+			parts = append(parts, p)
+		}
 	}
-	return out
+	out := strings.Join(parts, ".")
+	if out == lower {
+		return deploy.Shorten(out, max)
+	}
+	// The hash of the lowercased name, as deploy.Map took it: the names
+	// of existing deployments stay what they were.
+	hash := deploy.Hash(lower)
+	if keep := max - len(hash) - 1; len(out) > keep {
+		out = strings.TrimRight(out[:keep], "-.")
+	}
+	if out == "" {
+		return hash
+	}
+	return out + "-" + hash
+}
+
+// subdomainError says why name is not a DNS-1123 subdomain (dot-separated
+// parts of lowercase letters, digits and '-', alphanumeric at both ends),
+// "" if it is one. Lengths are the caller's to check.
+func subdomainError(name string) string {
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; !(alnum(c) || c == '-' || c == '.') {
+			return fmt.Sprintf("has %q; Kubernetes names are lowercase letters, digits, '-' and '.'", c)
+		}
+	}
+	for _, p := range strings.Split(name, ".") {
+		if p == "" || !alnum(p[0]) || !alnum(p[len(p)-1]) {
+			return "must start and end with a letter or digit, as must each part between dots"
+		}
+	}
+	return ""
 }
 
 // templateName is a template or DAG task name: [a-z0-9-], within
@@ -61,19 +99,26 @@ func labelValue(what, v string) (string, error) {
 }
 
 // CheckName reports whether name is a DNS-1123 subdomain within max
-// characters, as the API server checks object names.
+// characters, as the API server checks object names (a service account's
+// among them).
 func CheckName(what, name string, max int) error {
 	if name == "" || len(name) > max {
 		return fmt.Errorf("%s %q is not 1 to %d characters", what, name, max)
 	}
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if !(alnum(c) || c == '-' || c == '.') {
-			return fmt.Errorf("%s %q has %q; Kubernetes names are lowercase letters, digits, '-' and '.'", what, name, c)
-		}
+	if why := subdomainError(name); why != "" {
+		return fmt.Errorf("%s %q %s", what, name, why)
 	}
-	if !alnum(name[0]) || !alnum(name[len(name)-1]) {
-		return fmt.Errorf("%s %q must start and end with a letter or digit", what, name)
+	return nil
+}
+
+// CheckNamespace reports whether name is a Kubernetes namespace name: a
+// DNS-1123 label (no dots) within 63 characters.
+func CheckNamespace(what, name string) error {
+	if err := CheckName(what, name, maxLabelValue); err != nil {
+		return err
+	}
+	if strings.Contains(name, ".") {
+		return fmt.Errorf("%s %q has '.'; a Kubernetes namespace is lowercase letters, digits and '-'", what, name)
 	}
 	return nil
 }

@@ -48,7 +48,8 @@ func onlyYAML(t *testing.T, bin string, env []string, args ...string) []byte {
 }
 
 var (
-	dns1123    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$`)
+	dns1123    = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`)
+	hexHash    = regexp.MustCompile(`^[0-9a-f]{8}$`)
 	labelValid = regexp.MustCompile(`^([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$`)
 )
 
@@ -124,6 +125,53 @@ func TestLongNamesOnlyYAML(t *testing.T) {
 	branched := onlyYAML(t, bins["firstflow"], []string{"FLOWC_BRANCH=" + longBranch})
 	checkNames(t, branched)
 	validate(t, branched)
+
+	// A branch or user that is no name part: a part starting or ending
+	// in '-' ("test.-x"), a '_' at the end, a letter outside ASCII. Each
+	// maps to a valid name, one hash long, and stays apart from the rest.
+	seen := map[string]string{}
+	for _, env := range []string{"FLOWC_BRANCH=-x", "FLOWC_BRANCH=x", "FLOWC_USER=John_", "FLOWC_USER=john", "FLOWC_USER=jöhn", "FLOWC_USER=-bob-"} {
+		name := checkNames(t, onlyYAML(t, bins["firstflow"], []string{env}))["WorkflowTemplate"]
+		if other, ok := seen[name]; ok {
+			t.Errorf("%s and %s both deploy as %q", env, other, name)
+		}
+		seen[name] = env
+		hashes := 0
+		for _, part := range strings.Split(name, "-") {
+			if hexHash.MatchString(part) {
+				hashes++
+			}
+		}
+		if hashes != 1 {
+			t.Errorf("%s: %q has %d hashes, want one", env, name, hashes)
+		}
+	}
+}
+
+// TestBadKubernetesNames: a namespace or service account the API server
+// would refuse is refused at --only-yaml time, in one line naming it.
+func TestBadKubernetesNames(t *testing.T) {
+	bin := exampleBinaries(t)["linear"]
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--k8s-namespace", "Team_A"}, `--k8s-namespace "Team_A" has 'T'`},
+		{[]string{"--k8s-namespace", "team.a"}, `--k8s-namespace "team.a" has '.'`},
+		{[]string{"--service-account", "runner-"}, `--service-account "runner-" must start and end with a letter or digit`},
+		{[]string{"--service-account", "a.-b"}, `--service-account "a.-b" must start and end`},
+	} {
+		args := append([]string{"--datastore", "s3", "--datastore-root", "s3://flowc/names", "argo-workflows", "create", "--only-yaml", "--image", "registry.example/flows:1"}, c.args...)
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = t.TempDir()
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + cmd.Dir, "FLOWC_USER=alice"}
+		var out, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &stderr
+		err := cmd.Run()
+		if err == nil || out.Len() != 0 || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), c.want) {
+			t.Errorf("create %v: %v, stdout %d bytes, stderr %q; want one line with %q", c.args, err, out.Len(), stderr.String(), c.want)
+		}
+	}
 }
 
 // TestClusterLongNames deploys the over-long names to the real control

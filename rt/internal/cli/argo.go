@@ -151,6 +151,9 @@ func (c *argoCmd) kube(e *Env, flag k8sNamespace) (*argo.Kube, string, error) {
 	if nsName == "" {
 		nsName = "default"
 	}
+	if err := argo.CheckNamespace("namespace", nsName); err != nil {
+		return nil, "", fmt.Errorf("%v; give --k8s-namespace NS", err)
+	}
 	return argo.NewKube(cfg), nsName, nil
 }
 
