@@ -59,6 +59,7 @@ var ReservedNames = []Reserved{
 	{"task-outputs", "FLOWC_TASK_OUTPUTS"}, {"ends-run", "FLOWC_ENDS_RUN"},
 	{"run-tags", "FLOWC_RUN_TAGS"}, {"foreach-items", "FLOWC_FOREACH_ITEMS"},
 	{"array-index-var", "FLOWC_ARRAY_INDEX_VAR"}, {"array-index-base", "FLOWC_ARRAY_INDEX_BASE"},
+	{"brace", "FLOWC_BRACE"}, // an Argo pod's "{" (targets/argo literal)
 }
 
 // ReservedParam reports whether a parameter may not be named name, and

@@ -240,6 +240,52 @@ func (b *builder) checkSteps() error {
 	return nil
 }
 
+// braceVar holds "{" in a pod whose user text has "{{" (literal).
+const braceVar = "FLOWC_BRACE"
+
+// literal is user text (a //flow:env value, a deployment setting, the
+// selector) as a container's env value or arg that reaches the task
+// exactly as written. The kubelet expands $(NAME) and reads $$ as $: every
+// '$' is doubled. Argo substitutes {{...}} everywhere in a template, with
+// no escape: "{{" is written "{$(FLOWC_BRACE)", which Argo leaves alone
+// and the kubelet turns back into "{{" from the variable withBrace adds.
+// flowc's own values carry no '$', and their {{...}} are Argo's to fill.
+func literal(s string) string {
+	s = strings.ReplaceAll(s, "$", "$$")
+	return strings.ReplaceAll(s, "{{", "{$("+braceVar+")")
+}
+
+func literalEnv(env []EnvVar) []EnvVar {
+	out := slices.Clone(env)
+	for i := range out {
+		if out[i].ValueFrom == nil {
+			out[i].Value = literal(out[i].Value)
+		}
+	}
+	return out
+}
+
+func literalArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = literal(a)
+	}
+	return out
+}
+
+// withBrace defines braceVar first in c's environment (a value refers to
+// the variables before it) when a literal needs it.
+func withBrace(c *Container) {
+	ref := "$(" + braceVar + ")"
+	used := slices.ContainsFunc(c.Args, func(a string) bool { return strings.Contains(a, ref) })
+	for _, e := range c.Env {
+		used = used || strings.Contains(e.Value, ref)
+	}
+	if used {
+		c.Env = append([]EnvVar{{Name: braceVar, Value: "{"}}, c.Env...)
+	}
+}
+
 // Base is the base image of step st: //flow:kubernetes image=, else
 // //flow:image, else base (DESIGN §8.1).
 func Base(g *rt.Graph, st *rt.Step, base string) string {
@@ -312,10 +358,10 @@ func (b *builder) container(st *rt.Step) (Template, error) {
 		return Template{}, err
 	}
 	step := b.stepArgs(st)
-	args := append(slices.Clone(b.o.Selector), step...)
+	args := append(literalArgs(b.o.Selector), step...)
 	env := []EnvVar{{Name: taskspec.EnvMarker, Value: b.g.Flow + "/" + strconv.Itoa(len(step))}}
-	env = append(env, b.o.Env...)
-	env = append(env, EnvVar{Name: "FLOWC_USER", Value: b.o.User})
+	env = append(env, literalEnv(b.o.Env)...)
+	env = append(env, EnvVar{Name: "FLOWC_USER", Value: literal(b.o.User)})
 	if b.o.Token != "" {
 		env = append(env, EnvVar{Name: "FLOWC_NAMESPACE", Value: deploy.Namespace(b.o.Token)})
 	}
@@ -342,10 +388,11 @@ func (b *builder) container(st *rt.Step) (Template, error) {
 		env = append(env, EnvVar{Name: taskspec.EnvEndsRun, Value: "1"})
 	}
 	for _, e := range st.Env {
-		env = append(env, EnvVar{Name: e.Key, Value: e.Value})
+		env = append(env, EnvVar{Name: e.Key, Value: literal(e.Value)})
 	}
 	c := &Container{Name: "main", Image: img, Command: []string{binaryPath}, Args: args, Env: env}
 	b.addSecrets(c)
+	withBrace(c)
 	c.Resources = resources(st.Resources)
 	t := Template{Name: b.stepTemplate[st.Name], Inputs: &Inputs{Parameters: inputs}, Outputs: outputs, Container: c}
 	if st.TimeoutS > 0 {

@@ -125,3 +125,31 @@ func TestClusterTriggerDatastore(t *testing.T) {
 		t.Errorf("a refused trigger wrote to the other root: %q %q %v", keys, dirs, err)
 	}
 }
+
+// TestClusterQuoting: text the kubelet would expand ($(NAME), $$) or
+// Argo substitute ({{...}}), in a //flow:env value and in a parameter
+// given to trigger, reaches the Start task as written, as in a local
+// run. The pods run in this repository's stand-in for the kubelet
+// (internal/testenv/argotest), which expands $(NAME) and $$ as
+// Kubernetes documents; Argo's substitution is the real controller's.
+func TestClusterQuoting(t *testing.T) {
+	e := cluster(t)
+	bin := testdataBinary(t, "quoting")
+	d := e.deployer(t, bin, "quoting")
+	d.create("")
+	const text = `$(FLOWC_USER) a$$b $HOME {{workflow.name}} {{{nope}}} "{{x}}" \{{`
+	id := d.trigger("", "--text", text)
+	d.runOK(id)
+	var env []string
+	var seen string
+	d.dumpJSON(id+"/Start", "Env", &env)
+	d.dumpJSON(id+"/Start", "Seen", &seen)
+	want := []string{"$(FLOWC_USER)", "a$$b", "cost: $5 (net)", "{{workflow.name}}{{{x}}}"}
+	if fmt.Sprint(env) != fmt.Sprint(want) || seen != text {
+		t.Errorf("Start of %s saw env %q and --text %q; want %q and %q", id, env, seen, want, text)
+	}
+	local := localEndHashes(t, bin, t.TempDir(), "QuotingFlow", nil, "--text", text)
+	if got := d.s3EndHashes("QuotingFlow", id, nil); fmt.Sprint(got) != fmt.Sprint(local) {
+		t.Errorf("End artifacts of %s differ from a local run's:\nlocal %v\nargo  %v", id, local, got)
+	}
+}

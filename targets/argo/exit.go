@@ -1,7 +1,6 @@
 package argo
 
 import (
-	"slices"
 
 	"github.com/flowc-dev/flowc/rt"
 )
@@ -16,13 +15,14 @@ var FinishArgs = []string{"argo-workflows", "finish"}
 // succeeding (a failed task, a terminate, a deadline), since then no task
 // marks the run (DESIGN §8.1).
 func (b *builder) exitHandler() Template {
-	args := append(slices.Clone(b.o.Selector), FinishArgs...)
+	args := append(literalArgs(b.o.Selector), FinishArgs...)
 	args = append(args, "--run-id", run, "--status", "{{workflow.status}}")
-	env := append(slices.Clone(b.o.Env), EnvVar{Name: "FLOWC_USER", Value: b.o.User})
+	env := append(literalEnv(b.o.Env), EnvVar{Name: "FLOWC_USER", Value: literal(b.o.User)})
 	img := b.o.Images[Base(b.g, &rt.Step{}, b.o.BaseImage)]
 	// It reaches the datastore as the tasks do: the same settings and
 	// secrets (S3 credentials are often one).
 	c := &Container{Name: "main", Image: img, Command: []string{binaryPath}, Args: args, Env: env}
 	b.addSecrets(c)
+	withBrace(c)
 	return Template{Name: exitTemplate, Container: c}
 }

@@ -83,10 +83,41 @@ func (k *Kube) Deploy(ctx context.Context, objs *Objects) error {
 // returns its name.
 func (k *Kube) Trigger(ctx context.Context, d *Deployed, paramsJSON string) (string, error) {
 	var created Workflow
-	if err := k.Create(ctx, d.Namespace, resWorkflows, NewWorkflow(d.Name, d.Namespace, paramsJSON), &created); err != nil {
+	escaped := paramsLiteral(paramsJSON)
+	if err := k.Create(ctx, d.Namespace, resWorkflows, NewWorkflow(d.Name, d.Namespace, escaped), &created); err != nil {
 		return "", fmt.Errorf("submitting a workflow of %q: %w", d.Name, err)
 	}
 	return created.Metadata.Name, nil
+}
+
+// paramsLiteral is the run's parameters (a JSON object) as the workflow
+// parameter that reaches the Start task unchanged. Argo substitutes the
+// parameter into the pod and then resolves any {{...}} in the result, so
+// each '{' inside a string is written \u007b, which JSON reads back as
+// '{'; the kubelet expands the pod's env value, so each '$' is doubled
+// (literal).
+func paramsLiteral(paramsJSON string) string {
+	var b strings.Builder
+	in, esc := false, false
+	for i := 0; i < len(paramsJSON); i++ {
+		c := paramsJSON[i]
+		switch {
+		case esc:
+			esc = false
+		case in && c == '\\':
+			esc = true
+		case c == '"':
+			in = !in
+		case in && c == '{':
+			b.WriteString(`\u007b`)
+			continue
+		case c == '$':
+			b.WriteString("$$")
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
 }
 
 // Run is one workflow of a deployment, as list-runs shows it.

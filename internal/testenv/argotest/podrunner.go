@@ -224,7 +224,10 @@ func (r *podRunner) run(ctx context.Context, p *pod) {
 		local[k] = strings.ReplaceAll(v, "<pod>", podDir)
 	}
 	rr := &podRunner{o: Options{PathMap: local}}
-	var err error
+	env, vars, err := r.env(p, main, rr)
+	for i := range argv { // the kubelet expands $(VAR) in the command and args
+		argv[i] = expand(argv[i], vars)
+	}
 	for i := range argv {
 		if i == 0 && r.images != nil && loopbackImage(main.Image) && filepath.IsAbs(argv[0]) {
 			var root string
@@ -234,10 +237,6 @@ func (r *podRunner) run(ctx context.Context, p *pod) {
 			continue
 		}
 		argv[i] = rr.mapPath(argv[i])
-	}
-	var env []string
-	if err == nil {
-		env, err = r.env(p, main, rr)
 	}
 	exit, reason, msg := 0, "", ""
 	if err == nil && len(argv) == 0 {
@@ -274,23 +273,27 @@ func (r *podRunner) run(ctx context.Context, p *pod) {
 }
 
 // env is the process environment: the spec's, resolved as the kubelet
-// does, plus PodEnv.
-func (r *podRunner) env(p *pod, c *container, m *podRunner) ([]string, error) {
+// does, plus PodEnv; and the spec's variables by name, which the command
+// and args are expanded with.
+func (r *podRunner) env(p *pod, c *container, m *podRunner) ([]string, map[string]string, error) {
 	var env []string
+	vars := map[string]string{}
 	for _, ef := range c.EnvFrom {
 		if ef.SecretRef == nil {
 			continue
 		}
 		data, err := r.secret(ef.SecretRef.Name)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for k, v := range data {
 			env = append(env, k+"="+v)
+			vars[k] = v
 		}
 	}
 	for _, e := range c.Env {
-		v := e.Value
+		// A value refers to the variables before it, as $(NAME).
+		v := expand(e.Value, vars)
 		if vf := e.ValueFrom; vf != nil {
 			switch {
 			case vf.FieldRef != nil:
@@ -305,18 +308,58 @@ func (r *podRunner) env(p *pod, c *container, m *podRunner) ([]string, error) {
 			case vf.SecretKeyRef != nil:
 				data, err := r.secret(vf.SecretKeyRef.Name)
 				if err != nil {
-					return nil, err
+					return nil, nil, err
 				}
 				val, ok := data[vf.SecretKeyRef.Key]
 				if !ok {
-					return nil, fmt.Errorf("secret %q has no key %q", vf.SecretKeyRef.Name, vf.SecretKeyRef.Key)
+					return nil, nil, fmt.Errorf("secret %q has no key %q", vf.SecretKeyRef.Name, vf.SecretKeyRef.Key)
 				}
 				v = val
 			}
 		}
 		env = append(env, e.Name+"="+m.mapPath(v))
+		vars[e.Name] = v
 	}
-	return append(env, r.o.PodEnv...), nil
+	return append(env, r.o.PodEnv...), vars, nil
+}
+
+// expand is the kubelet's expansion of a container's env value, command
+// or args, as Kubernetes documents it: $(NAME) is the variable NAME where
+// it is defined and stays as written where it is not, $$ is a literal $,
+// and any other $ is itself.
+func expand(s string, vars map[string]string) string {
+	if !strings.Contains(s, "$") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] != '$' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		switch s[i+1] {
+		case '$':
+			b.WriteByte('$')
+			i++
+		case '(':
+			end := strings.IndexByte(s[i+2:], ')')
+			if end < 0 {
+				b.WriteString("$(")
+				i++
+				continue
+			}
+			name := s[i+2 : i+2+end]
+			if v, ok := vars[name]; ok {
+				b.WriteString(v)
+			} else {
+				b.WriteString("$(" + name + ")")
+			}
+			i += 2 + end
+		default:
+			b.WriteByte('$')
+		}
+	}
+	return b.String()
 }
 
 func (r *podRunner) secret(name string) (map[string]string, error) {
