@@ -76,6 +76,20 @@ func TestRetryMapping(t *testing.T) {
 	if one := def.Machine.States["Body.one"]; len(one.Retry) != 2 {
 		t.Errorf("the single-item job's retry = %+v", one.Retry)
 	}
+	if len(def.Notes) != 0 {
+		t.Errorf("notes for 3 retries: %q", def.Notes)
+	}
+	// More retries than Batch gives an array child: capped, and said once.
+	def, err = Render(foreachGraph(&rt.Retry{Times: 12}), opts(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := def.Machine.States["Body"].Parameters["RetryStrategy"]; rs.(map[string]any)["Attempts"] != 10 {
+		t.Errorf("array RetryStrategy = %v; want Batch's 10 attempts", rs)
+	}
+	if len(def.Notes) != 1 || !strings.Contains(def.Notes[0], `step "Body": //flow:retry times=12`) || !strings.Contains(def.Notes[0], "retries 9 times") {
+		t.Errorf("notes for 12 retries in an array job: %q; want one saying it retries 9 times", def.Notes)
+	}
 }
 
 func TestForeachForms(t *testing.T) {

@@ -2,6 +2,8 @@ package sfn
 
 import (
 	"encoding/json"
+	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/flowc-dev/flowc/rt"
@@ -54,7 +56,10 @@ func (r *renderer) task(sc *scope, st *rt.Step, inputs expr) *State {
 		if st.Retry != nil && st.Retry.Times > 0 {
 			// A child retries itself; resubmitting the array would rerun
 			// every item.
-			s.Parameters["RetryStrategy"] = map[string]any{"Attempts": min(st.Retry.Times+1, 10)}
+			s.Parameters["RetryStrategy"] = map[string]any{"Attempts": min(st.Retry.Times+1, maxArrayAttempts)}
+			if st.Retry.Times+1 > maxArrayAttempts {
+				r.noteOnce(fmt.Sprintf("step %q: //flow:retry times=%d, but it runs as AWS Batch array jobs, whose children get at most %d attempts: it retries %d times", st.Name, st.Retry.Times, maxArrayAttempts, maxArrayAttempts-1))
+			}
 		}
 	} else if st.Retry != nil && st.Retry.Times > 0 {
 		s.Retry = append(s.Retry, Retrier{
@@ -68,6 +73,16 @@ func (r *renderer) task(sc *scope, st *rt.Step, inputs expr) *State {
 	r.catch(sc, s)
 	r.measure(st.Name, s)
 	return s
+}
+
+// maxArrayAttempts is AWS Batch's limit on a job's RetryStrategy attempts.
+const maxArrayAttempts = 10
+
+// noteOnce adds note n unless it was said (a chain can be rendered twice).
+func (r *renderer) noteOnce(n string) {
+	if !slices.Contains(r.noteList, n) {
+		r.notes1(n)
+	}
 }
 
 // addEnv adds one variable to a submit state's container overrides.
