@@ -396,7 +396,11 @@ func (b *builder) container(st *rt.Step) (Template, error) {
 	c.Resources = resources(st.Resources)
 	t := Template{Name: b.stepTemplate[st.Name], Inputs: &Inputs{Parameters: inputs}, Outputs: outputs, Container: c}
 	if st.TimeoutS > 0 {
-		t.ActiveDeadlineSeconds = strconv.Itoa(st.TimeoutS)
+		// The task enforces its own timeout, from when it started, and
+		// records it (a //flow:catch takes it); the pod's deadline runs
+		// from the pod's start, so at the same value it would kill the
+		// task first. It is a backstop a minute later, as on Batch.
+		t.ActiveDeadlineSeconds = strconv.Itoa(st.TimeoutS + 60)
 	}
 	if r := st.Retry; r != nil && r.Times > 0 {
 		t.RetryStrategy = &RetryStrategy{Limit: strconv.Itoa(r.Times), RetryPolicy: "Always"}

@@ -153,3 +153,22 @@ func TestClusterQuoting(t *testing.T) {
 		t.Errorf("End artifacts of %s differ from a local run's:\nlocal %v\nargo  %v", id, local, got)
 	}
 }
+
+// TestClusterTimeoutCaught: a step that overruns its //flow:timeout is
+// timed out by its task, which records the failure for the step's
+// //flow:catch, and the run goes on to succeed, as it does locally. The
+// pod's own deadline (activeDeadlineSeconds, which runs from the pod's
+// start) is only a backstop: were it the timeout itself, it would kill
+// the pod before the task's timer fired, and fail the run.
+func TestClusterTimeoutCaught(t *testing.T) {
+	e := cluster(t)
+	d := e.deployer(t, testdataBinary(t, "deadline"), "deadline")
+	d.create("")
+	id := d.trigger("")
+	d.runOK(id)
+	var failed struct{ Type, Message string }
+	d.dumpJSON(id+"/Slow", "SlowFailed", &failed)
+	if failed.Type != "timeout" || !strings.Contains(failed.Message, "timed out after 1s") {
+		t.Errorf("SlowFailed of %s = %+v; want the task's own timeout", id, failed)
+	}
+}

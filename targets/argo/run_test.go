@@ -416,10 +416,10 @@ func exampleBinaries(t testing.TB) map[string]string {
 	return out
 }
 
-//go:generate go tool flowc ./testdata/checks ./testdata/quoting
+//go:generate go tool flowc ./testdata/checks ./testdata/quoting ./testdata/deadline
 
 // testdataFlows are the flows of testdata/, built with the examples.
-var testdataFlows = []string{"checks", "quoting"}
+var testdataFlows = []string{"checks", "quoting", "deadline"}
 
 // testdataBinary is the built flow testdata/<name>.
 func testdataBinary(t testing.TB, name string) string {
