@@ -199,6 +199,27 @@ type scope struct {
 	// reaching it goes ("" ends the processor).
 	stop string
 	end  func(from *rt.Step) string
+	// exec and execID are where the run's execution name and ARN are
+	// read: "" is the context object's; inside a Distributed Map, the
+	// paths its ItemSelector copied them to, since a child workflow is
+	// an execution of its own.
+	exec, execID string
+}
+
+// execName is the run's execution name in sc.
+func (sc *scope) execName() expr {
+	if sc.exec != "" {
+		return expr{code: sc.exec}
+	}
+	return execName
+}
+
+// execARN is the run's execution ARN in sc.
+func (sc *scope) execARN() expr {
+	if sc.execID != "" {
+		return expr{code: sc.execID}
+	}
+	return execID
 }
 
 func newScope(top bool) *scope {
@@ -214,6 +235,7 @@ func (sc *scope) sub(shared bool, stop string) *scope {
 	}
 	s.ix = append([]expr(nil), sc.ix...)
 	s.array, s.size, s.base, s.suffix, s.stop = sc.array, sc.size, sc.base, sc.suffix, stop
+	s.exec, s.execID = sc.exec, sc.execID
 	return s
 }
 
@@ -256,18 +278,18 @@ func (r *renderer) taskID(sc *scope, step string, extra ...expr) []expr {
 	return parts
 }
 
-func runID() []expr { return []expr{lit(RunPrefix), execName} }
+func runID(sc *scope) []expr { return []expr{lit(RunPrefix), sc.execName()} }
 
 // taskPath is "<run>/<step>/<task>" of step in sc.
 func (r *renderer) taskPath(sc *scope, step string, extra ...expr) expr {
-	parts := append(runID(), lit("/"+step+"/"))
+	parts := append(runID(sc), lit("/"+step+"/"))
 	return format(append(parts, r.taskID(sc, step, extra...)...)...)
 }
 
 // datastoreKey is the S3 key of a file of step's task in sc.
 func (r *renderer) datastoreKey(sc *scope, step, file string) expr {
 	parts := []expr{lit(key(r.prefix, r.g.Flow) + "/")}
-	parts = append(parts, runID()...)
+	parts = append(parts, runID(sc)...)
 	parts = append(parts, lit("/"+step+"/"))
 	parts = append(parts, r.taskID(sc, step)...)
 	return format(append(parts, lit("/"+file))...)
@@ -338,7 +360,7 @@ func fromKey(step string) string { return "from_" + step }
 func (r *renderer) inputs(sc *scope, st *rt.Step) expr {
 	switch {
 	case st.Name == "Start":
-		return format(append(runID(), lit("/"+taskspec.ParamsStep+"/"+taskspec.ParamsStep))...)
+		return format(append(runID(sc), lit("/"+taskspec.ParamsStep+"/"+taskspec.ParamsStep))...)
 	case st.Kind == rt.KindJoin:
 		sp := r.g.SplitOf(st.Name)
 		if sp == nil {
@@ -522,7 +544,9 @@ func (r *renderer) distributed(sc *scope, st *rt.Step, task *State, body, join s
 	proc := sc.sub(false, join)
 	proc.suffix, proc.array = "", false
 	proc.end = func(*rt.Step) string { return "" }
-	sel := map[string]any{}
+	// The child workflows read the run's execution from their input.
+	sel := map[string]any{"exec_name.$": sc.execName().code, "exec_id.$": sc.execARN().code}
+	proc.exec, proc.execID = "$.exec_name", "$.exec_id"
 	for i := range k {
 		v := "ix" + strconv.Itoa(i)
 		sel[v+".$"] = "$." + v
@@ -579,7 +603,7 @@ func (r *renderer) catch(sc *scope, s *State) {
 func (r *renderer) failure(top *scope) {
 	args := append([]expr{lit(BinaryPath)}, lits(r.o.Selector)...)
 	args = append(args, lits(FinishArgs)...)
-	args = append(args, lit("--run-id"), format(runID()...), lit("--status"), lit("Failed"))
+	args = append(args, lit("--run-id"), format(runID(top)...), lit("--status"), lit("Failed"))
 	start := r.g.Step("Start")
 	s := r.submit(top, start, "RunFailed", args, nil)
 	s.Next = failState

@@ -1,6 +1,7 @@
 package sfn
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -15,7 +16,7 @@ import (
 // complete argv of the task contract.
 func (r *renderer) task(sc *scope, st *rt.Step, inputs expr) *State {
 	step := []expr{lit(taskspec.StepCommand), lit(st.Name),
-		lit("--run-id"), format(runID()...),
+		lit("--run-id"), format(runID(sc)...),
 		lit("--task-id"), format(r.taskID(sc, st.Name)...),
 		lit("--input-paths"), inputs}
 	if st.IsForeachBody && len(sc.ix) > 0 {
@@ -111,7 +112,7 @@ func (r *renderer) submit(sc *scope, st *rt.Step, jobName string, args []expr, d
 			break
 		}
 	}
-	env := r.env(n)
+	env := r.env(sc, n)
 	if directives != nil {
 		for _, e := range directives.Env {
 			env = append(env, map[string]any{"Name": e.Key, "Value": e.Value})
@@ -147,8 +148,8 @@ func (r *renderer) submit(sc *scope, st *rt.Step, jobName string, args []expr, d
 // env is what every task is given (§8.1) beyond the job definition's
 // environment (JobEnv): the marker that makes the process a task of the
 // last n arguments, and the execution.
-func (r *renderer) env(n int) []map[string]any {
-	env := []map[string]any{{"Name": taskspec.EnvEngineRun, "Value.$": execID.code}}
+func (r *renderer) env(sc *scope, n int) []map[string]any {
+	env := []map[string]any{{"Name": taskspec.EnvEngineRun, "Value.$": sc.execARN().code}}
 	if n > 0 {
 		env = append([]map[string]any{{"Name": taskspec.EnvMarker, "Value": r.g.Flow + "/" + strconv.Itoa(n)}}, env...)
 	}
@@ -206,13 +207,8 @@ func (r *renderer) measure(step string, s *State) {
 	}
 }
 
+// countExec counts the places an execution name goes in b: the context
+// object's, or a Distributed Map child's copy of it.
 func countExec(b []byte) int {
-	n := 0
-	needle := []byte("$$.Execution.Name")
-	for i := 0; i+len(needle) <= len(b); i++ {
-		if string(b[i:i+len(needle)]) == string(needle) {
-			n++
-		}
-	}
-	return n
+	return bytes.Count(b, []byte("$$.Execution.Name")) + bytes.Count(b, []byte(`"$.exec_name"`)) + bytes.Count(b, []byte("$.exec_name,")) + bytes.Count(b, []byte("$.exec_name)"))
 }
