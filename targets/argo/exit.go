@@ -1,7 +1,6 @@
 package argo
 
 import (
-
 	"github.com/flowc-dev/flowc/rt"
 )
 
