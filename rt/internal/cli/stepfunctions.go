@@ -148,6 +148,14 @@ func (c *sfnCreateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 		if err != nil {
 			return err
 		}
+		// The definition alone on stdout; what create would also do or
+		// not honour on stderr, as create says it.
+		for _, n := range def.Notes {
+			fmt.Fprintf(e.Stderr, "note: %s\n", n)
+		}
+		if s := deploy.ScheduleOf(e.Def.Graph); s != nil {
+			fmt.Fprintf(e.Stderr, "schedule %s: %s %s (EventBridge Scheduler, made by create)\n", sfn.ScheduleName(def.Name), s.AWS(), s.TZ())
+		}
 		_, err = e.Stdout.Write(def.JSON)
 		return err
 	}

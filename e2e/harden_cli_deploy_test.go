@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -26,5 +27,20 @@ func TestSecretReservedName(t *testing.T) {
 		if r.code != 1 || strings.Count(r.stderr, "\n") != 1 || !strings.Contains(r.stderr, c.want) || r.stdout != "" {
 			t.Errorf("%s: %s\nwant exit 1 and one line naming %q", strings.Join(c.args, " "), r, c.want)
 		}
+	}
+}
+
+// TestSFNOnlyJSONSays: create --only-json prints the definition, valid
+// JSON, alone on stdout, and on stderr what create would make beside it
+// (the schedule) and what it would not honour (notes).
+func TestSFNOnlyJSONSays(t *testing.T) {
+	b := hcExample(t, "dailysfntest")
+	r := b.ok("--datastore", "s3", "--datastore-root", "s3://b/p", "step-functions", "create", "--only-json",
+		"--job-queue", "q", "--job-role", "r", "--sfn-role", "r", "--image", "x/y:1")
+	if !json.Valid([]byte(r.stdout)) {
+		t.Errorf("stdout is not the definition alone:\n%s", r.stdout)
+	}
+	if want := "schedule DailySFNTestFlow: cron(0 0 * * ? *) UTC"; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr %q does not name the schedule (%s)", r.stderr, want)
 	}
 }
