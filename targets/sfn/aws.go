@@ -315,7 +315,7 @@ const paramsPlaceholder = `"Value.$":"States.JsonToString($.Parameters)"`
 // whose create recorded no size.
 func (d *Deployed) CheckParams(params json.RawMessage) error {
 	base, err := strconv.Atoi(d.Tags[startOverridesTag])
-	if err != nil || params == nil {
+	if err != nil {
 		return nil
 	}
 	quoted, _ := json.Marshal(string(params))

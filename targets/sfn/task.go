@@ -210,5 +210,5 @@ func (r *renderer) measure(step string, s *State) {
 // countExec counts the places an execution name goes in b: the context
 // object's, or a Distributed Map child's copy of it.
 func countExec(b []byte) int {
-	return bytes.Count(b, []byte("$$.Execution.Name")) + bytes.Count(b, []byte(`"$.exec_name"`)) + bytes.Count(b, []byte("$.exec_name,")) + bytes.Count(b, []byte("$.exec_name)"))
+	return bytes.Count(b, []byte("$$.Execution.Name")) + bytes.Count(b, []byte("$.exec_name"))
 }
