@@ -44,6 +44,13 @@ type Options struct {
 	// ServiceAccount is the pods' service account ("" is the namespace's
 	// default).
 	ServiceAccount string
+	// MaxNumSplits is the widest foreach the tasks allow
+	// (--max-num-splits; 0: not checked here).
+	MaxNumSplits int
+	// MaxWorkflowSize is the controller's MAX_WORKFLOW_SIZE, which a run's
+	// node status must fit (width.go); 0: not checked, as when the
+	// controller offloads node status.
+	MaxWorkflowSize int
 }
 
 // Secret is one --secret: NAME=SECRET/KEY is the environment variable
@@ -103,6 +110,9 @@ const (
 type Objects struct {
 	Template *WorkflowTemplate
 	Cron     *CronWorkflow // nil without //flow:schedule
+	// Notes say, one line each, what a run of these objects could still
+	// hit that create cannot rule out.
+	Notes []string
 }
 
 // Name is the Kubernetes name of deployment d: the WorkflowTemplate's and
@@ -154,6 +164,9 @@ func Build(g *rt.Graph, o Options) (*Objects, error) {
 	}
 	spec.Templates = append(spec.Templates, b.templates...)
 	spec.Templates = append(spec.Templates, b.exitHandler())
+	if err := b.checkWidth(&spec); err != nil {
+		return nil, err
+	}
 	wt := &WorkflowTemplate{
 		APIVersion: APIVersion, Kind: kindWorkflowTempl,
 		Metadata: ObjectMeta{Name: b.name, Namespace: ns, Labels: labels,
@@ -169,7 +182,7 @@ func Build(g *rt.Graph, o Options) (*Objects, error) {
 	if root := envValue(o.Env, "FLOWC_DATASTORE_ROOT"); root != "" {
 		wt.Metadata.Annotations[AnnotationDatastore] = root
 	}
-	objs := &Objects{Template: wt}
+	objs := &Objects{Template: wt, Notes: b.notes}
 	if s := deploy.ScheduleOf(g); s != nil {
 		cron, err := s.Unix()
 		if err != nil {
@@ -218,6 +231,9 @@ type builder struct {
 	taken map[string]string
 	// step -> its loop template, for a switch back to its own step
 	loops map[string]string
+	// the DAG scopes, the flow's first
+	order []*scope
+	notes []string
 }
 
 // checkSteps refuses what Argo cannot honour, in one line each.

@@ -114,6 +114,7 @@ func (b *builder) scopes() error {
 		}
 		b.templates = append([]Template{t}, b.templates...)
 	}
+	b.order = order
 	// DAGs first, entrypoint at the top, then the containers.
 	n := len(order)
 	for i, j := 0, n-1; i < j; i, j = i+1, j-1 {

@@ -30,4 +30,8 @@
 // create records the tasks' datastore root as annotation
 // flowc.dev/datastore, and trigger refuses a command with another one
 // (deploy.CheckDatastore, shared with the Step Functions target).
+//
+// Argo's foreach width limit is the size of a run's node status (width.go):
+// create refuses a --max-num-splits whose run could not fit the
+// controller's MAX_WORKFLOW_SIZE, rather than the run failing midway.
 package argo

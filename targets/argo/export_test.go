@@ -7,3 +7,11 @@ func SetInClusterDir(dir string) (restore func()) {
 	inClusterDir = dir
 	return func() { inClusterDir = old }
 }
+
+// ItemNodes is the least number of workflow nodes one item of the
+// foreach body template body adds (width.go).
+func ItemNodes(wt *WorkflowTemplate, body string) int { return itemNodes(wt.Spec.Templates, body) }
+
+// MinNodeBytes is what create counts a node to take of the compressed
+// status.
+const MinNodeBytes = minNodeBytes

@@ -57,12 +57,15 @@ type k8sNamespace struct {
 type argoCreateCmd struct {
 	k8sNamespace
 	createFlags
-	OnlyYAML       bool     `name:"only-yaml" help:"Print the objects and call no API."`
-	Binary         string   `placeholder:"FILE" help:"The flow binary to ship (default: this binary, or one built for --platform)."`
-	MaxWorkers     int      `default:"100" help:"Run at most this many tasks of a run at once (the workflow's parallelism)."`
-	MaxNumSplits   int      `default:"100" help:"Fail a foreach that has more splits than this."`
-	Secret         []string `sep:"none" placeholder:"NAME=SECRET/KEY" help:"Give the tasks environment variable NAME from a Kubernetes Secret's key, or every key of a Secret (repeatable)."`
-	ServiceAccount string   `placeholder:"SA" help:"Service account of the pods (default: the namespace's)."`
+	OnlyYAML     bool   `name:"only-yaml" help:"Print the objects and call no API."`
+	Binary       string `placeholder:"FILE" help:"The flow binary to ship (default: this binary, or one built for --platform)."`
+	MaxWorkers   int    `default:"100" help:"Run at most this many tasks of a run at once (the workflow's parallelism)."`
+	MaxNumSplits int    `default:"100" help:"Fail a foreach that has more splits than this."`
+	// Argo's foreach width limit: a run's node status must fit the
+	// Workflow object (targets/argo/width.go).
+	MaxWorkflowSize int      `name:"max-workflow-size" default:"1048576" placeholder:"BYTES" help:"The controller's MAX_WORKFLOW_SIZE, which refuses a --max-num-splits whose run could not fit (0: the controller offloads node status)."`
+	Secret          []string `sep:"none" placeholder:"NAME=SECRET/KEY" help:"Give the tasks environment variable NAME from a Kubernetes Secret's key, or every key of a Secret (repeatable)."`
+	ServiceAccount  string   `placeholder:"SA" help:"Service account of the pods (default: the namespace's)."`
 }
 
 type argoTriggerCmd struct {
@@ -164,6 +167,9 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 	if c.MaxNumSplits < 1 {
 		return fmt.Errorf("--max-num-splits %d is below 1; give at least 1", c.MaxNumSplits)
 	}
+	if c.MaxWorkflowSize < 0 {
+		return fmt.Errorf("--max-workflow-size %d is below 0; give the controller's MAX_WORKFLOW_SIZE in bytes, or 0 when it offloads node status", c.MaxWorkflowSize)
+	}
 	if c.Image != "" && c.ImageRepository != "" {
 		return errors.New("--image and --image-repository both given; give a finished image or a repository to push to, not both")
 	}
@@ -189,6 +195,7 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 		Deployment: d, Namespace: c.K8sNamespace, Selector: e.Selector, User: ns.User(),
 		MaxWorkers: c.MaxWorkers, Env: deployEnv(e.G, c.MaxNumSplits), Secrets: secrets,
 		ServiceAccount: c.ServiceAccount, BaseImage: c.BaseImage, Images: map[string]string{},
+		MaxNumSplits: c.MaxNumSplits, MaxWorkflowSize: c.MaxWorkflowSize,
 	}
 	if c.OnlyYAML {
 		// No API call: the token shown is a placeholder, the images are
@@ -205,6 +212,7 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 		if err != nil {
 			return err
 		}
+		printNotes(e, objs.Notes)
 		out, err := objs.YAML()
 		if err != nil {
 			return err
@@ -245,6 +253,7 @@ func (c *argoCreateCmd) Run(e *Env, parent *argoCmd) error {
 	if err != nil {
 		return err
 	}
+	printNotes(e, objs.Notes)
 	if err := k.Deploy(e.Ctx, objs); err != nil {
 		return err
 	}
@@ -294,6 +303,14 @@ func (c *argoCreateCmd) images(e *Env, o *argo.Options) error {
 		o.Images[b] = ref
 	}
 	return nil
+}
+
+// printNotes says on stderr, one line each, what create cannot rule
+// out or a target does not honour.
+func printNotes(e *Env, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(e.Stderr, "note: %s\n", n)
+	}
 }
 
 func orEmpty(base string) string { return orDefault(base, "the empty image") }

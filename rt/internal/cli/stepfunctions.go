@@ -150,9 +150,7 @@ func (c *sfnCreateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 		}
 		// The definition alone on stdout; what create would also do or
 		// not honour on stderr, as create says it.
-		for _, n := range def.Notes {
-			fmt.Fprintf(e.Stderr, "note: %s\n", n)
-		}
+		printNotes(e, def.Notes)
 		if s := deploy.ScheduleOf(e.Def.Graph); s != nil {
 			fmt.Fprintf(e.Stderr, "schedule %s: %s %s (EventBridge Scheduler, made by create)\n", sfn.ScheduleName(def.Name), s.AWS(), s.TZ())
 		}
@@ -201,9 +199,7 @@ func (c *sfnCreateCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range def.Notes {
-		fmt.Fprintf(e.Stderr, "note: %s\n", n)
-	}
+	printNotes(e, def.Notes)
 	tags := map[string]string{}
 	for _, t := range d.Tags() {
 		k, v, _ := strings.Cut(t, ":")
