@@ -305,14 +305,6 @@ func (c *argoCreateCmd) images(e *Env, o *argo.Options) error {
 	return nil
 }
 
-// printNotes says on stderr, one line each, what create cannot rule
-// out or a target does not honour.
-func printNotes(e *Env, notes []string) {
-	for _, n := range notes {
-		fmt.Fprintf(e.Stderr, "note: %s\n", n)
-	}
-}
-
 func orEmpty(base string) string { return orDefault(base, "the empty image") }
 
 func orDefault(s, def string) string {

@@ -383,3 +383,11 @@ func (c *sfnDeleteCmd) Run(e *Env, p *stepFunctionsCmd) error {
 	fmt.Fprintf(e.Stdout, "state machine %s deleted, with its schedule and job definitions\n", deployName(name))
 	return nil
 }
+
+// printNotes says on stderr, one line each, what create cannot rule
+// out or a target does not honour.
+func printNotes(e *Env, notes []string) {
+	for _, n := range notes {
+		fmt.Fprintf(e.Stderr, "note: %s\n", n)
+	}
+}
