@@ -15,8 +15,6 @@ import (
 // width limit, and it depends only on --max-num-splits and the graph, so
 // create checks it rather than a run finding it hours in.
 const (
-	// DefaultMaxWorkflowSize is the controller's default MAX_WORKFLOW_SIZE.
-	DefaultMaxWorkflowSize = 1 << 20
 	// minNodeBytes is what one node takes of the compressed status at
 	// least: measured on the v3.7.18 controller, 50 bytes for the
 	// smallest pod node of a wide withSequence, 61 for flowc's (names
@@ -84,7 +82,10 @@ func (b *builder) checkWidth(spec *WorkflowSpec) error {
 			continue
 		}
 		perItem := itemNodes(spec.Templates, sc.tmpl)
-		fit := max(room/(perItem*minNodeBytes), 0)
+		fit := room / (perItem * minNodeBytes)
+		if fit < 1 {
+			return fmt.Errorf("the WorkflowTemplate's spec is %d bytes, leaving no room for an item of foreach %q in the controller's %d-byte workflow size; give your controller's MAX_WORKFLOW_SIZE with --max-workflow-size", len(js), sc.foreach.Name, limit)
+		}
 		if sc.depth == 1 && splits > fit {
 			return fmt.Errorf("foreach %q at --max-num-splits %d makes at least %d Argo workflow nodes (%d an item), over the controller's %d-byte workflow size even compressed; give --max-num-splits %d or less, or, with node status offloading on in the controller (persistence.nodeStatusOffLoad), --max-workflow-size 0",
 				sc.foreach.Name, splits, splits*perItem, perItem, limit, fit)

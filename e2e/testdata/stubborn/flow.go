@@ -55,7 +55,11 @@ func (f *StubbornFlow) Wait(ctx context.Context, item int) error {
 	}
 	if f.Polite {
 		<-ctx.Done()
+		// A polite step reaps what it kills: SIGKILL alone is delivered
+		// asynchronously, so the child could still show as running
+		// right after the step returned.
 		child.Process.Kill()
+		child.Wait()
 		return ctx.Err()
 	}
 	time.Sleep(300 * time.Second)
