@@ -137,9 +137,13 @@ func (s *Store) putSmall(flow, hash string, p []byte) error {
 	if local && s.keepExisting(flow, hash, int64(len(p))) {
 		return nil
 	}
-	zEnc, _ := shared()
 	bp := bufPool.Get().(*[]byte)
-	z := zEnc.EncodeAll(p, (*bp)[:0])
+	var z []byte
+	if len(p) <= tinyBlob {
+		z = appendTinyFrame((*bp)[:0], p)
+	} else {
+		z = zEnc().EncodeAll(p, (*bp)[:0])
+	}
 	var err error
 	if local {
 		err = s.b.put(key, z) // put does not keep z, which goes back to the pool
@@ -371,8 +375,10 @@ func (s *Store) openBlob(flow, hash string, size int64, drop bool) (io.ReadClose
 		// The shared decoder refuses frames with more than 2*smallBlob of
 		// output or window, so a big value that compressed very well
 		// streams instead of landing in memory whole.
-		_, zDec := shared()
-		v, err := zDec.DecodeAll(z, nil)
+		v, ok := tinyValue(z)
+		if !ok {
+			v, err = zDec().DecodeAll(z, nil)
+		}
 		if err == nil {
 			if sum := sha256.Sum256(v); hex.EncodeToString(sum[:]) != hash {
 				return nil, damaged("its content does not match its hash")

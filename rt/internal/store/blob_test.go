@@ -32,6 +32,8 @@ func sha(p []byte) string { s := sha256.Sum256(p); return hex.EncodeToString(s[:
 var blobCases = map[string][]byte{
 	"empty":           {},
 	"tiny":            []byte("42"),
+	"tiny-limit":      randomBytes(tinyBlob, 4),
+	"just-over-tiny":  randomBytes(tinyBlob+1, 5),
 	"at-limit":        randomBytes(smallBlob, 1),
 	"random-3MB":      randomBytes(3<<20+7, 2),
 	"zeros-5MB":       make([]byte, 5<<20), // compresses below smallBlob: the in-memory streaming path
@@ -92,6 +94,47 @@ func TestBlobIsZstd(t *testing.T) {
 	}
 	if len(z) >= len(p) {
 		t.Errorf("blob not compressed: %d bytes for %d", len(z), len(p))
+	}
+}
+
+// Every value up to tinyBlob bytes is a frame any zstd decoder reads, and
+// the store reads back without one; nothing but that exact frame passes
+// for one.
+func TestTinyFrame(t *testing.T) {
+	s := newStore(t)
+	d, _ := zstd.NewReader(nil)
+	defer d.Close()
+	for n := 0; n <= tinyBlob+1; n++ {
+		p := randomBytes(n, uint64(n))
+		h := putBytes(t, s, "F", p)
+		z, err := os.ReadFile(blobPath(s, h))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := d.DecodeAll(z, nil); err != nil || !bytes.Equal(got, p) {
+			t.Fatalf("%d bytes: the blob is not a zstd frame of the value: %v", n, err)
+		}
+		v, ok := tinyValue(z)
+		if tiny := n <= tinyBlob; ok != tiny || tiny && !bytes.Equal(v, p) {
+			t.Fatalf("%d bytes: tinyValue = %q, %v; want the value, %v", n, v, ok, tiny)
+		}
+		if got, err := readBlob(s, "F", h); err != nil || !bytes.Equal(got, p) {
+			t.Fatalf("%d bytes: read back %q, %v", n, got, err)
+		}
+	}
+	tiny := appendTinyFrame(nil, []byte("forty-two"))
+	e, _ := zstd.NewWriter(nil)
+	for name, z := range map[string][]byte{
+		"compressed":  e.EncodeAll(bytes.Repeat([]byte("ab"), 50), nil),
+		"truncated":   tiny[:len(tiny)-1],
+		"longer":      append(slices.Clone(tiny), 'x'),
+		"other size":  append(slices.Clone(tiny[:5]), append([]byte{8}, tiny[6:]...)...),
+		"not last":    append(slices.Clone(tiny[:6]), append([]byte{tiny[6] &^ 1}, tiny[7:]...)...),
+		"header only": tiny[:tinyOverhead-1],
+	} {
+		if v, ok := tinyValue(z); ok {
+			t.Errorf("%s: tinyValue took %q for a tiny frame", name, v)
+		}
 	}
 }
 

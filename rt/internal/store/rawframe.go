@@ -18,9 +18,8 @@ const rawBlockMax = 128 << 10
 // incompressible reports whether sample hardly shrinks at the fastest
 // level, in which case the whole value is stored in raw blocks.
 func incompressible(sample []byte) bool {
-	enc, _ := shared()
 	bp := bufPool.Get().(*[]byte)
-	z := enc.EncodeAll(sample, (*bp)[:0])
+	z := zEnc().EncodeAll(sample, (*bp)[:0])
 	small := len(z) > len(sample)-len(sample)/16
 	if cap(z) <= 2*smallBlob {
 		*bp = z[:0]
