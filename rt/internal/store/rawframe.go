@@ -84,14 +84,20 @@ func (f *rawFrame) Close() error {
 	return f.w.Flush()
 }
 
-// block writes one raw block: a 3-byte little-endian header (last-block
-// bit, block type 0 = raw, size) and the bytes.
+// block writes one raw block: its header and the bytes.
 func (f *rawFrame) block(b []byte, last bool) error {
-	h := uint32(len(b)) << 3
+	h := rawBlockHeader(len(b), last)
+	f.w.Write(h[:])
+	_, err := f.w.Write(b)
+	return err
+}
+
+// rawBlockHeader is the 3-byte little-endian header of a raw block of n
+// bytes: the last-block bit, block type 0 (raw), the size.
+func rawBlockHeader(n int, last bool) [3]byte {
+	h := uint32(n) << 3
 	if last {
 		h |= 1
 	}
-	f.w.Write([]byte{byte(h), byte(h >> 8), byte(h >> 16)})
-	_, err := f.w.Write(b)
-	return err
+	return [3]byte{byte(h), byte(h >> 8), byte(h >> 16)}
 }

@@ -22,13 +22,12 @@ var tinyHead = [...]byte{0x28, 0xb5, 0x2f, 0xfd, 0x20}
 // content size and the 3-byte block header.
 const tinyOverhead = len(tinyHead) + 1 + 3
 
-// appendTinyFrame appends the frame of p (len(p) <= tinyBlob) to dst.
+// appendTinyFrame appends the frame of p (len(p) <= tinyBlob) to dst. An
+// empty value gets one too, so `zstd -d` reads every blob.
 func appendTinyFrame(dst, p []byte) []byte {
-	// The block header, little-endian: last block (bit 0), type raw
-	// (bits 1-2 zero), size in the upper 21 bits.
-	h := uint32(len(p))<<3 | 1
 	dst = append(dst, tinyHead[:]...)
-	dst = append(dst, byte(len(p)), byte(h), byte(h>>8), byte(h>>16))
+	h := rawBlockHeader(len(p), true)
+	dst = append(dst, byte(len(p)), h[0], h[1], h[2])
 	return append(dst, p...)
 }
 
@@ -40,8 +39,7 @@ func tinyValue(z []byte) (v []byte, ok bool) {
 		return nil, false
 	}
 	n := int(z[5])
-	h := uint32(z[6]) | uint32(z[7])<<8 | uint32(z[8])<<16
-	if h != uint32(n)<<3|1 || len(z) != tinyOverhead+n {
+	if h := rawBlockHeader(n, true); [3]byte(z[6:9]) != h || len(z) != tinyOverhead+n {
 		return nil, false
 	}
 	return z[tinyOverhead:], true

@@ -8,7 +8,7 @@ import (
 
 // Blobs are mostly tiny (an int, a short string) and sometimes huge (a
 // 256 MB []byte). Tiny ones are stored uncompressed in a frame of their
-// own (tinyFrame), small ones go through one shared Encoder/Decoder with
+// own (appendTinyFrame), small ones go through one shared Encoder/Decoder with
 // EncodeAll/DecodeAll, which are safe for concurrent use and allocate
 // nothing per call; big ones stream through pooled Encoders/Decoders
 // (building one costs a few MB of tables, too much per tiny blob).
@@ -48,8 +48,6 @@ func encoderOptions() []zstd.EOption {
 	return []zstd.EOption{
 		zstd.WithEncoderLevel(zstd.SpeedFastest),
 		zstd.WithEncoderConcurrency(2),
-		// An empty value still gets a frame, so `zstd -d` reads every blob.
-		zstd.WithZeroFrames(true),
 	}
 }
 
