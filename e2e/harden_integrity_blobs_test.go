@@ -136,8 +136,8 @@ func TestIntegrityTornDataJSON(t *testing.T) {
 // TestIntegrityRecordChecked (issue 7 item 4): what a data.json claims is
 // checked against the blob and the field: a wrong size, a wrong encoding,
 // or a hash swapped for another valid blob is a one-line error, not a
-// wrong value dumped silently; a wrong type stops the task that would
-// decode it.
+// wrong value dumped silently; a wrong type is shown as recorded, said
+// so, and stops the task that would decode it.
 func TestIntegrityRecordChecked(t *testing.T) {
 	b := integrityBin(t, "chain")
 	run := b.runFlow()
@@ -167,8 +167,17 @@ func TestIntegrityRecordChecked(t *testing.T) {
 		}
 	}
 
-	// A wrong type: the task that decodes the field refuses it.
+	// A wrong type: dump shows the value as recorded and says that it is
+	// not the field's type; the task that decodes the field refuses it.
 	b.editData("ChainFlow", run, "Start", start, func(a map[string]any) { a["Nums"].(map[string]any)["type"] = "[]string" })
+	d := b.run("dump", run+"/Start")
+	note := `artifact "Nums" is recorded as type []string, but the flow's field Nums is []int now`
+	if d.code != 0 || !strings.Contains(d.stdout, "Nums ([]string as recorded; the field is []int) = ") || !strings.Contains(d.stderr, note) {
+		t.Errorf("dump with Nums recorded as a []string:\n%s", d)
+	}
+	if d := b.run("dump", run+"/Start", "--artifact", "Nums", "--json"); d.code != 0 || !strings.Contains(d.stderr, note) {
+		t.Errorf("dump --json with Nums recorded as a []string:\n%s", d)
+	}
 	_, r := b.tryRun2("resume", "--origin-run-id", run, "Middle")
 	if r.code != 1 || !strings.Contains(r.stderr, `is recorded as type []string (json), but field "Nums" has type []int (json)`) {
 		t.Errorf("resume from Middle with Nums recorded as a []string:\n%s", r)

@@ -32,6 +32,10 @@ type taskDump struct {
 	names []string
 	arts  []store.Artifact
 	vals  [][]byte
+	// retyped maps an artifact recorded with a type other than the flow's
+	// field of that name has now to the field's type: it is shown as
+	// recorded, and said so.
+	retyped map[string]string
 }
 
 // Run reads through rt/client, as every reader of runs does; the flow's
@@ -76,6 +80,14 @@ func (c *dumpCmd) Run(e *Env) error {
 	}
 	if len(skipped) > 0 {
 		fmt.Fprintf(e.Stderr, "%s: note: %s\n", e.Name, clipLine(skippedNote(t, skipped, len(tasks))))
+	}
+	for _, d := range dumps {
+		for _, n := range d.names {
+			if now, ok := d.retyped[n]; ok {
+				fmt.Fprintf(e.Stderr, "%s: note: task %s/%s/%s: artifact %q is recorded as type %s, but the flow's field %s is %s now; it is shown as recorded, and a step that reads it fails: rerun, or resume from a step that sets it\n",
+					e.Name, d.task.RunID(), d.task.Step(), d.task.ID(), n, d.arts[slices.Index(d.names, n)].Type, n, now)
+			}
+		}
 	}
 	w := bufio.NewWriter(e.Stdout)
 	defer w.Flush()
@@ -149,10 +161,29 @@ func (c *dumpCmd) read(e *Env, task *client.Task) (*taskDump, error) {
 		if err != nil {
 			return nil, fmt.Errorf("task %s: %w", tp, err)
 		}
+		if fd := fieldNamed(e.Def, n); fd != nil && fd.Type != a.Type {
+			// The field's type changed since the run, or the record is
+			// damaged: a task would refuse to load the value (see
+			// artifact.IO.Decode), so dump says so rather than show it as
+			// the field's silently.
+			if d.retyped == nil {
+				d.retyped = map[string]string{}
+			}
+			d.retyped[n] = fd.Type
+		}
 		d.arts = append(d.arts, a)
 		d.vals = append(d.vals, v)
 	}
 	return d, nil
+}
+
+func fieldNamed(def *rt.FlowDef, name string) *rt.FieldDef {
+	for i := range def.Fields {
+		if def.Fields[i].Name == name {
+			return &def.Fields[i]
+		}
+	}
+	return nil
 }
 
 // sortedNames lists a task's artifacts in the flow's field order, unknown
@@ -254,6 +285,10 @@ func (c *dumpCmd) writeText(w io.Writer, d *taskDump, header bool) {
 		if len(shown) > previewLen && len(c.Artifact) == 0 {
 			shown = shown[:previewLen] + "..."
 		}
-		fmt.Fprintf(w, "  %s (%s) = %s\n", n, a.Type, shown)
+		typ := a.Type
+		if now, ok := d.retyped[n]; ok {
+			typ += " as recorded; the field is " + now
+		}
+		fmt.Fprintf(w, "  %s (%s) = %s\n", n, typ, shown)
 	}
 }
