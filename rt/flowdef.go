@@ -34,6 +34,17 @@ type FlowDef struct {
 	ApplyParams func(params any, f any, read func(field, path string) ([]byte, error)) error
 }
 
+// Field returns the field named name, or nil: an artifact of an older
+// version of the flow, or none at all.
+func (d *FlowDef) Field(name string) *FieldDef {
+	for i := range d.Fields {
+		if d.Fields[i].Name == name {
+			return &d.Fields[i]
+		}
+	}
+	return nil
+}
+
 // Field kinds.
 const (
 	FieldArtifact    = "artifact"

@@ -92,11 +92,9 @@ func (a *IO) Read(name string, art store.Artifact) ([]byte, error) {
 // of that name and type is stored with (a damaged data.json); an artifact
 // def does not know (an older version of the flow) passes.
 func CheckEncoding(def *rt.FlowDef, name string, art store.Artifact) error {
-	for i := range def.Fields {
-		if fd := &def.Fields[i]; fd.Name == name && fd.Type == art.Type && fd.Encoding != art.Encoding {
-			return fieldErr(name, art.Hash, fmt.Errorf("%w: it is recorded with encoding %q, but a %s is stored as %q; %s",
-				store.ErrMismatch, art.Encoding, fd.Type, fd.Encoding, recordFix))
-		}
+	if fd := def.Field(name); fd != nil && fd.Type == art.Type && fd.Encoding != art.Encoding {
+		return fieldErr(name, art.Hash, fmt.Errorf("%w: it is recorded with encoding %q, but a %s is stored as %q; %s",
+			store.ErrMismatch, art.Encoding, fd.Type, fd.Encoding, recordFix))
 	}
 	return nil
 }

@@ -82,10 +82,10 @@ func (c *dumpCmd) Run(e *Env) error {
 		fmt.Fprintf(e.Stderr, "%s: note: %s\n", e.Name, clipLine(skippedNote(t, skipped, len(tasks))))
 	}
 	for _, d := range dumps {
-		for _, n := range d.names {
+		for i, n := range d.names {
 			if now, ok := d.retyped[n]; ok {
 				fmt.Fprintf(e.Stderr, "%s: note: task %s/%s/%s: artifact %q is recorded as type %s, but the flow's field %s is %s now; it is shown as recorded, and a step that reads it fails: rerun, or resume from a step that sets it\n",
-					e.Name, d.task.RunID(), d.task.Step(), d.task.ID(), n, d.arts[slices.Index(d.names, n)].Type, n, now)
+					e.Name, d.task.RunID(), d.task.Step(), d.task.ID(), n, d.arts[i].Type, n, now)
 			}
 		}
 	}
@@ -161,7 +161,7 @@ func (c *dumpCmd) read(e *Env, task *client.Task) (*taskDump, error) {
 		if err != nil {
 			return nil, fmt.Errorf("task %s: %w", tp, err)
 		}
-		if fd := fieldNamed(e.Def, n); fd != nil && fd.Type != a.Type {
+		if fd := e.Def.Field(n); fd != nil && fd.Type != a.Type {
 			// The field's type changed since the run, or the record is
 			// damaged: a task would refuse to load the value (see
 			// artifact.IO.Decode), so dump says so rather than show it as
@@ -175,15 +175,6 @@ func (c *dumpCmd) read(e *Env, task *client.Task) (*taskDump, error) {
 		d.vals = append(d.vals, v)
 	}
 	return d, nil
-}
-
-func fieldNamed(def *rt.FlowDef, name string) *rt.FieldDef {
-	for i := range def.Fields {
-		if def.Fields[i].Name == name {
-			return &def.Fields[i]
-		}
-	}
-	return nil
 }
 
 // sortedNames lists a task's artifacts in the flow's field order, unknown

@@ -73,7 +73,7 @@ func (p *Plan) Finish(done *store.Done, runErr error) (*Outcome, error) {
 			if b, ok := base.Artifacts[name]; ok && b.Hash == a.Hash {
 				continue
 			}
-		} else if fd := fieldDef(p.def, name); fd != nil && fd.Kind != rt.FieldArtifact {
+		} else if fd := p.def.Field(name); fd != nil && fd.Kind != rt.FieldArtifact {
 			continue // a join passes parameters on; it does not set them
 		}
 		c := Change{Name: name, Art: a}
@@ -87,15 +87,6 @@ func (p *Plan) Finish(done *store.Done, runErr error) (*Outcome, error) {
 	return out, nil
 }
 
-func fieldDef(def *rt.FlowDef, name string) *rt.FieldDef {
-	for i := range def.Fields {
-		if def.Fields[i].Name == name {
-			return &def.Fields[i]
-		}
-	}
-	return nil
-}
-
 // fieldOrder lists a task's artifacts in the flow's field order, unknown
 // ones after them.
 func fieldOrder(def *rt.FlowDef, data *store.TaskData) []string {
@@ -106,7 +97,7 @@ func fieldOrder(def *rt.FlowDef, data *store.TaskData) []string {
 		}
 	}
 	for n := range data.Artifacts {
-		if fieldDef(def, n) == nil {
+		if def.Field(n) == nil {
 			names = append(names, n)
 		}
 	}
